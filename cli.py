@@ -1,0 +1,304 @@
+"""``dtable``: the command line. Argument parsing, output formats, exit codes.
+
+Exit codes (stable, for CI):
+    0  success
+    1  a decision error (no rule applies, UNIQUE/ANY violated), a failed test,
+       or lint findings at or above --fail-on
+    2  bad usage or bad input: unknown decision or input, wrong type,
+       malformed JSON, unreadable workbook
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+OK, FAILED, BAD_INPUT = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed as one line, exit 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return BAD_INPUT
+    import engine  # late: keeps --help instant
+
+    try:
+        return args.run(args)
+    except UsageError as error:
+        _error(str(error))
+        return BAD_INPUT
+    except engine.LoadError as error:
+        _error(str(error))
+        for diagnostic in error.diagnostics:
+            if diagnostic.severity is engine.Severity.ERROR:
+                print(diagnostic.render(), file=sys.stderr)
+        return BAD_INPUT
+    except engine.InputError as error:
+        _error(str(error))
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return OK
+
+
+def _error(message: str) -> None:
+    print(f"dtable: error: {message}", file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dtable",
+        description="Evaluate, show, test and lint Excel decision tables.",
+        epilog="TABLES is a workbook (.xlsx/.xlsm) or a folder of them; default: the shipped rulebook.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+
+    run = commands.add_parser("eval", help="evaluate a decision for one or more input cases")
+    run.add_argument("tables", nargs="*", metavar="TABLES")
+    run.add_argument("--decision", "-d", required=True, help="the decision to evaluate")
+    run.add_argument(
+        "--input", "-i", required=True, metavar="JSON|@FILE",
+        help="one JSON object of inputs, or an array of them; @file.json reads a file, @- standard input",
+    )  # fmt: skip
+    run.add_argument("--explain", action="store_true", help="show which rule fired and why each other did not")
+    run.add_argument("--format", choices=("json", "table"), default="json")
+    run.set_defaults(run=_eval)
+
+    show = commands.add_parser("show", help="print decision tables as text")
+    show.add_argument("items", nargs="*", metavar="TABLES|DECISION")
+    show.add_argument("--format", default="simple_grid", help="a tabulate format (default: simple_grid)")
+    show.set_defaults(run=_show)
+
+    test = commands.add_parser("test", help="run the test tables of the workbooks")
+    test.add_argument("tables", nargs="*", metavar="TABLES")
+    test.add_argument("--format", choices=("text", "json"), default="text")
+    test.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
+    test.set_defaults(run=_test)
+
+    lint = commands.add_parser("lint", help="check tables for gaps, overlaps and other problems")
+    lint.add_argument("tables", nargs="*", metavar="TABLES")
+    lint.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    lint.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
+    lint.add_argument("--annotate", metavar="OUT.xlsx", help="write a copy of the workbook with findings marked")
+    lint.add_argument("--gaps-for-all", action="store_true", help="also look for gaps in COLLECT-style tables")
+    lint.set_defaults(run=_lint)
+
+    batch = commands.add_parser("batch", help="evaluate a file of cases into a file of results")
+    batch.add_argument("tables", nargs="*", metavar="TABLES")
+    batch.add_argument("--decision", "-d", required=True)
+    batch.add_argument("--in", dest="source", required=True, metavar="CASES", help="cases.csv, .jsonl or .xlsx")
+    batch.add_argument("--out", dest="target", required=True, metavar="RESULTS", help="results.csv, .jsonl or .xlsx")
+    batch.add_argument("--no-progress", action="store_true", help="never show the progress bar")
+    batch.set_defaults(run=_batch)
+    return parser
+
+
+def _tables(paths: Sequence[str]) -> list[str]:
+    if paths:
+        return list(paths)
+    from engine.resources import default_tables
+
+    return [str(default_tables())]
+
+
+# ------------------------------------------------------------------- eval
+
+
+def _read_json_input(text: str) -> Any:
+    if text.startswith("@"):
+        source = text[1:]
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot read {source}: {error.strerror}") from None
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise UsageError(
+            f"--input is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+            ' (expected e.g. {"yrkesroll": "läkare", "ersätter_besök": true})'
+        ) from None
+    cases = data if isinstance(data, list) else [data]
+    for number, case in enumerate(cases, 1):
+        if not isinstance(case, dict):
+            raise UsageError(f"--input case {number} is {type(case).__name__}, expected a JSON object of input values")
+    return data
+
+
+def _eval(args: argparse.Namespace) -> int:
+    import engine
+    from engine.feel.values import to_json
+
+    data = _read_json_input(args.input)
+    model = engine.load(_tables(args.tables))
+    cases = data if isinstance(data, list) else [data]
+    results: list[dict[str, Any]] = []
+    status = OK
+    for case in cases:
+        try:
+            result = model.decide(args.decision, case)
+        except engine.DecisionError as error:
+            results.append({"decision": args.decision, "output": None, "matched": list(error.rules), "error": str(error)})
+            status = FAILED
+            continue
+        entry = result.as_dict()
+        if not result.applies and result.output is None:
+            status = FAILED
+        if args.explain:
+            entry["explanation"] = _explanation(model, result)
+        warnings = result.warnings
+        if warnings:
+            entry["warnings"] = list(warnings)
+        results.append(entry)
+    if args.format == "json":
+        payload = results if isinstance(data, list) else results[0]
+        print(json.dumps(to_json(payload), ensure_ascii=False, indent=2))
+    else:
+        _print_eval_tables(results)
+    return status
+
+
+def _explanation(model: Any, result: Any) -> list[dict[str, Any]]:
+    from engine.explain import explain
+
+    return [
+        {
+            "decision": table.decision,
+            "hit_policy": table.hit_policy,
+            "rules": [{"rule": r.label, "matched": r.matched, "selected": r.selected, "reason": r.reason} for r in table.rules],
+        }
+        for table in explain(model, result)
+    ]
+
+
+def _print_eval_tables(results: list[dict[str, Any]]) -> None:
+    from tabulate import tabulate
+
+    from engine.feel.values import describe
+
+    for number, entry in enumerate(results, 1):
+        if len(results) > 1:
+            print(f"case {number}")
+        output = entry.get("output")
+        if "error" in entry:
+            print(f"error: {entry['error']}")
+        elif output is None:
+            print(entry.get("message", "no rule applies"))
+        elif isinstance(output, dict):
+            print(tabulate([(k, describe(v)) for k, v in output.items()], headers=("output", "value"), tablefmt="simple"))
+        else:
+            rows = [{k: describe(v) for k, v in row.items()} for row in output]
+            print(tabulate(rows, headers="keys", tablefmt="simple"))
+        if entry.get("matched"):
+            print(f"matched: {', '.join(entry['matched'])}")
+        for table in entry.get("explanation", []):
+            print(f"\n{table['decision']} ({table['hit_policy']}):")
+            for rule in table["rules"]:
+                mark = "✔" if rule["selected"] else ("·" if rule["matched"] else "✘")
+                print(f"  {mark} {rule['rule']}: {rule['reason']}")
+        for warning in entry.get("warnings", []):
+            print(f"warning: {warning}")
+        if len(results) > 1:
+            print()
+
+
+# ------------------------------------------------------------------- show
+
+
+def _show(args: argparse.Namespace) -> int:
+    import engine
+    from engine.show import render_table
+
+    paths = [item for item in args.items if Path(item).exists()]
+    names = [item for item in args.items if not Path(item).exists()]
+    if len(names) > 1:
+        raise UsageError(f"no such file or folder: {names[0]}")
+    loaded = engine.read(_tables(paths))
+    tables = [t for t in loaded.tables if not names or t.name == names[0]]
+    if names and not tables:
+        known = ", ".join(t.name for t in loaded.tables)
+        raise UsageError(f"no decision named `{names[0]}`; decisions: {known}")
+    print("\n\n".join(render_table(t.table, args.format) for t in tables))
+    return OK
+
+
+# ------------------------------------------------------------------- test
+
+
+def _test(args: argparse.Namespace) -> int:
+    import engine
+    from engine.feel.values import describe, to_json
+    from engine.testing import run_tests
+
+    model = engine.load(_tables(args.tables))
+    outcomes = run_tests(model)
+    if not outcomes:
+        raise UsageError("the workbooks hold no test table (a table titled `Test: DECISION`)")
+    failed = [o for o in outcomes if not o.passed]
+    if args.format == "json":
+        print(json.dumps(to_json([
+            {
+                "decision": o.decision, "case": o.case.label, "location": str(o.case.location),
+                "passed": o.passed, "error": o.error, "matched": list(o.matched),
+                "mismatches": [
+                    {"output": m.output, "expected": m.expected, "actual": m.actual, "location": str(m.location)}
+                    for m in o.mismatches
+                ],
+            }
+            for o in outcomes
+        ]), ensure_ascii=False, indent=2))  # fmt: skip
+    else:
+        for outcome in outcomes:
+            if outcome.passed and args.quiet:
+                continue
+            mark = "PASS" if outcome.passed else "FAIL"
+            rules = f" [{', '.join(outcome.matched)}]" if outcome.matched else (" [no rule]" if outcome.passed else "")
+            print(f"{mark} {outcome.decision} {outcome.case.label}{rules}  {outcome.case.description}")
+            if outcome.error:
+                print(f"     {outcome.case.location}: {outcome.error}")
+            for m in outcome.mismatches:
+                print(f"     {m.location} {m.output}: expected {describe(m.expected)}, got {describe(m.actual)}")
+        print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    return FAILED if failed else OK
+
+
+# ------------------------------------------------------------------- lint
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from engine.lint import run_lint
+
+    return run_lint(_tables(args.tables), args.format, args.fail_on, args.annotate, args.gaps_for_all)
+
+
+# ------------------------------------------------------------------- batch
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from engine.batch import BatchError, run_batch
+
+    try:
+        summary = run_batch(
+            _tables(args.tables), args.decision, Path(args.source), Path(args.target),
+            progress=not args.no_progress and sys.stderr.isatty(),
+        )  # fmt: skip
+    except BatchError as error:
+        raise UsageError(str(error)) from None
+    print(summary.line(), file=sys.stderr)
+    return FAILED if summary.errors else OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

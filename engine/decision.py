@@ -1,0 +1,72 @@
+"""Compiled decision tables: every cell turned into callables, once.
+
+Built by :mod:`engine.compiler` from the table model; read by the evaluator
+(:mod:`engine.evaluate`, :mod:`engine.index`), the reference evaluator and
+the analyser. Frozen: a compiled table is shared by every call and thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from engine.feel.sets import Condition
+from engine.model import Cell, DecisionTable, Rule
+
+Context = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class InputTest:
+    """One input entry (unary test) of one rule."""
+
+    cell: Cell
+    #: (column value, context) -> True / False / None (null: no match)
+    predicate: Callable[[Any, Context], bool | None]
+    #: exactly the values the test accepts; None when it reads other inputs
+    condition: Condition | None
+    is_any: bool  # ``-`` or an empty cell
+
+
+@dataclass(frozen=True)
+class OutputEntry:
+    """One output entry (expression) of one rule, or a default output."""
+
+    cell: Cell
+    evaluate: Callable[[Context], Any]
+    is_constant: bool
+    value: Any = None  # the value, when constant
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    tests: tuple[InputTest, ...]
+    outputs: tuple[OutputEntry, ...]
+
+    @property
+    def label(self) -> str:
+        return self.rule.label
+
+
+@dataclass(frozen=True)
+class CompiledTable:
+    table: DecisionTable
+    #: per input column, context -> the column's value
+    getters: tuple[Callable[[Context], Any], ...]
+    #: per input column, the plain input name when the header is just a name
+    input_names: tuple[str | None, ...]
+    rules: tuple[CompiledRule, ...]
+    #: per output column, the default output entry (None: no default)
+    defaults: tuple[OutputEntry | None, ...]
+    #: every name the table reads: inputs of the caller or other decisions
+    reads: frozenset[str]
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return tuple(o.name for o in self.table.outputs)

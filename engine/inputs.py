@@ -1,0 +1,76 @@
+"""Declared inputs: what a caller may pass, and checking what they did pass.
+
+An input's declaration comes from the ``Type`` and ``Allowed values`` rows
+of the columns that read it. Checking happens only on the evaluator's slow
+path (a value the index has not seen), so valid calls pay nothing for it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from engine.errors import InputError
+from engine.feel import values as V
+from engine.model import Location
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    type: str | None  # declared type, or None
+    allowed: tuple[Any, ...] | None  # declared allowed values (None may be among them)
+    location: Location | None = None  # where it was declared
+
+    def check(self, value: Any) -> Any:
+        """The value in FEEL form, or :class:`InputError` saying what is valid."""
+        value = V.to_feel(value)
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise InputError(f"input `{self.name}`: {value} is not a number FEEL-lite can use", self.name, value)
+        if value is None:
+            if self.allowed is not None and None not in self.allowed:
+                raise InputError(
+                    f"input `{self.name}` is missing; it must be one of {_listing(self.allowed)}", self.name, value
+                )
+            return None
+        if self.type is not None:
+            value = self._check_type(value)
+        if self.allowed is not None and not any(V.equals(value, a) is True for a in self.allowed):
+            close = difflib.get_close_matches(str(value), [a for a in self.allowed if isinstance(a, str)], n=1)
+            suggestion = f" (did you mean {V.describe(close[0])}?)" if close else ""
+            raise InputError(
+                f"input `{self.name}`: {V.describe(value)} is not an allowed value{suggestion}; "
+                f"allowed: {_listing(self.allowed)}",
+                self.name,
+                value,
+            )
+        return value
+
+    def _check_type(self, value: Any) -> Any:
+        cat = V.category(value)
+        if cat == self.type:
+            return value
+        if self.type == V.DATE and isinstance(value, str):
+            try:
+                return _dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise InputError(
+            f"input `{self.name}` expects a {self.type}, got {_kind(value)} {V.describe(value)}",
+            self.name,
+            value,
+        )
+
+
+def _kind(value: Any) -> str:
+    cat = V.category(value)
+    return {V.STRING: "the text", V.NUMBER: "the number", V.BOOLEAN: "the boolean", V.DATE: "the date"}.get(
+        cat, f"a {cat}"
+    )
+
+
+def _listing(allowed: tuple[Any, ...]) -> str:
+    return ", ".join(V.describe(a) for a in allowed)
