@@ -105,6 +105,7 @@ class _Plan:
     evaluator: TableEvaluator
     required: tuple[TableEvaluator, ...]
     known_inputs: frozenset[str]
+    ordered_inputs: tuple[str, ...]  # the main table's columns first, for messages
 
 
 class Model:
@@ -125,7 +126,13 @@ class Model:
         for name, evaluator in evaluators.items():
             evaluator.reads_inputs = graph.inputs[name] & graph.tables[name].reads  # type: ignore[attr-defined]
         self._plans = {
-            name: _Plan(name, evaluators[name], tuple(evaluators[d] for d in graph.order[name]), graph.inputs[name])
+            name: _Plan(
+                name,
+                evaluators[name],
+                tuple(evaluators[d] for d in graph.order[name]),
+                graph.inputs[name],
+                _ordered_inputs(graph, name),
+            )
             for name in graph.tables
         }
 
@@ -153,6 +160,15 @@ class Model:
             raise InputError(f"inputs must be a mapping of input names to values, not {type(inputs).__name__}")
         if not plan.known_inputs.issuperset(inputs):
             self._unknown_inputs(plan, inputs)
+        try:
+            return self._run(plan, inputs)
+        except InputError:
+            # Evaluation stops at the first bad value it meets, which may not be
+            # the one the caller got wrong: name every problem, in column order.
+            raise self._all_input_problems(plan, inputs) from None
+
+    def _run(self, plan: _Plan, inputs: Mapping[str, Any]) -> Result:
+        decision = plan.name
         if not plan.required:
             evaluator = plan.evaluator
             output, mask, selected = evaluator.evaluate(inputs)
@@ -181,6 +197,23 @@ class Model:
             raise UnknownDecisionError(f"no decision named `{decision}`{suggestion}; decisions: {known}", decision)
         return plan
 
+    def _all_input_problems(self, plan: _Plan, inputs: Mapping[str, Any]) -> InputError:
+        problems: list[InputError] = []
+        for name in plan.ordered_inputs:
+            spec = self.inputs.get(name)
+            if spec is None:
+                continue
+            try:
+                spec.check(inputs.get(name))
+            except InputError as error:
+                problems.append(error)
+        if not problems:
+            return InputError(f"decision `{plan.name}`: invalid inputs")
+        if len(problems) == 1:
+            return problems[0]
+        message = f"{len(problems)} problems with the inputs: " + "; ".join(str(p) for p in problems)
+        return InputError(message, problems[0].name, problems[0].value)
+
     def _unknown_inputs(self, plan: _Plan, inputs: Mapping[str, Any]) -> None:
         for name in inputs:
             if name in plan.known_inputs:
@@ -196,6 +229,17 @@ class Model:
                 f"its inputs: {', '.join(sorted(plan.known_inputs))}",
                 str(name),
             )
+
+
+def _ordered_inputs(graph: Graph, decision: str) -> tuple[str, ...]:
+    names: dict[str, None] = {}
+    for table_name in (decision, *reversed(graph.order[decision])):
+        for name in graph.tables[table_name].input_names:
+            if name is not None and name in graph.inputs[decision]:
+                names.setdefault(name)
+    for name in sorted(graph.inputs[decision]):
+        names.setdefault(name)
+    return tuple(names)
 
 
 def _value_of(output: Any, evaluator: TableEvaluator) -> Any:
