@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.decision import InputTest
+from engine.errors import InputError
 from engine.feel import sets
 from engine.feel import values as V
 
@@ -122,16 +123,39 @@ class ColumnIndex:
         value = self.validate(value) if self.validate is not None else V.to_feel(value)
         return self.mask_of(value)
 
+    def _trusted(self, table: dict[Any, int]) -> dict[Any, int]:
+        """Keep only keys the input's declaration accepts unchanged.
+
+        A hash hit skips validation, so a key the declaration rejects (a
+        string entry in a number column) must miss and take the slow path.
+        """
+        if self.validate is None:
+            return table
+        kept = {}
+        for key, mask in table.items():
+            try:
+                checked = self.validate(key)
+            except InputError:
+                continue
+            if checked is key or (checked.__class__ is key.__class__ and checked == key):
+                kept[key] = mask
+        return kept
+
     def _build_lookup(self, allowed: tuple | None) -> Lookup:
         slow = self._slow
         if allowed is not None and self.validate is not None:
+            # True == 1 and False == 0 in Python: with numbers among the
+            # allowed values, booleans stay out of the hash and take the slow path.
+            numbers = any(v.__class__ in _NUMBER_CLASSES for v in allowed)
             table = {}
             for value in allowed:
+                if numbers and value.__class__ is bool:
+                    continue
                 try:
                     table[value] = self.mask_of(value)
                 except TypeError:  # unhashable allowed value (a list): slow path only
                     continue
-            return _dict_lookup(table, slow)
+            return _dict_lookup(self._trusted(table), slow)
         present = [cat for cat in V.ORDERED if cat in self.ordered]
         if not present:
             if self.validate is None:
@@ -140,7 +164,7 @@ class ColumnIndex:
                     constant = self.base
                     return lambda value: constant
             table = {None: self.flat[V.NULL], True: self.flat["boolean:True"], False: self.flat["boolean:False"]}
-            return _dict_lookup(table, slow)
+            return _dict_lookup(self._trusted(table), slow)
         if len(present) == 1 and self.ordered[present[0]].points_only:
             ordered = self.ordered[present[0]]
             table = ordered.point_masks()
@@ -163,8 +187,8 @@ class ColumnIndex:
                     return slow(value)
 
                 return points_lookup
-            return _dict_lookup(table, slow)
-        if len(present) == 1:
+            return _dict_lookup(self._trusted(table), slow)
+        if len(present) == 1 and self._category_valid(present[0]):
             ordered = self.ordered[present[0]]
             fast_classes = _FAST_CLASS[present[0]]
             points, masks = ordered.points, ordered.masks
@@ -182,6 +206,14 @@ class ColumnIndex:
         return slow
 
 
+    def _category_valid(self, cat: str) -> bool:
+        """Whether bisection may skip validation for values of ``cat``."""
+        if self.validate is None:
+            return True
+        points = self.ordered[cat].points
+        return bool(points) and bool(self._trusted({points[0]: 0}))
+
+
 # Classes whose dict hits can be trusted as is (bool vs 1, float vs Decimal
 # need the slow path, since True == 1 and 0.1 != Decimal("0.1")).
 _HIT_CLASSES = frozenset({str, int, Decimal, _dt.date, type(None)})
@@ -191,7 +223,8 @@ def _dict_lookup(table: dict[Any, int], slow: Lookup) -> Lookup:
     get = table.get
     keys_have_bool = any(k.__class__ is bool for k in table)
     keys_have_number = any(k.__class__ in _NUMBER_CLASSES for k in table)
-    if not (keys_have_bool and keys_have_number) and not keys_have_number:
+    assert not (keys_have_bool and keys_have_number), "booleans and numbers collide as dict keys"
+    if not keys_have_number:
         # str / date / bool / None keys: no other class compares equal to them
         # except int 1/0 against True/False.
         if keys_have_bool:
