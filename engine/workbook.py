@@ -11,6 +11,7 @@ annotated copies, in :mod:`engine.annotate`.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ def find_workbooks(path: Path) -> list[Path]:
 
 def read_workbook(path: Path) -> Workbook:
     """Read every sheet's values; raises :class:`WorkbookError`."""
-    _check_container(path)
+    check_container(path)
     from python_calamine import CalamineWorkbook  # imported late: keeps `dtable --help` fast
 
     try:
@@ -78,7 +79,27 @@ def read_workbook(path: Path) -> Workbook:
         raise WorkbookError(f"{path}: the workbook is damaged or not a real .xlsx file ({error})") from None
 
 
-def _check_container(path: Path) -> None:
+def first_sheet_rows(path: Path) -> tuple[int, Iterator[list[Any]]]:
+    """The first sheet's rows, built as Python values one at a time.
+
+    Returns the 1-based number of the first row and an iterator. calamine
+    holds the sheet's cells on the Rust side while rows are read (about 55
+    bytes a cell of short text), so memory grows with the sheet, within the
+    bounds :func:`check_container` enforces.
+    """
+    check_container(path)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    except Exception as error:  # calamine raises its own types for damaged files
+        raise WorkbookError(f"{path}: the workbook is damaged or not a real .xlsx file ({error})") from None
+    first = sheet.start[0] + 1 if sheet.start else 1
+    return first, iter(sheet.iter_rows())
+
+
+def check_container(path: Path) -> None:
+    """Refuse what is not a workbook, or what would cost too much to open."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         what = {
