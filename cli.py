@@ -125,6 +125,8 @@ def _read_json_input(text: str) -> Any:
             raise UsageError(f"cannot read {source}: {error.strerror}") from None
     try:
         data = json.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise UsageError("--input is nested too deeply to be a set of input values") from None
     except json.JSONDecodeError as error:
         raise UsageError(
             f"--input is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"

@@ -215,20 +215,22 @@ class Model:
         return InputError(message, problems[0].name, problems[0].value)
 
     def _unknown_inputs(self, plan: _Plan, inputs: Mapping[str, Any]) -> None:
+        problems = []
         for name in inputs:
             if name in plan.known_inputs:
                 continue
             if name in self._plans:
-                raise InputError(
-                    f"`{name}` is a decision computed from other inputs; it cannot be passed as an input", name
-                )
+                problems.append(f"`{name}` is a decision computed from other inputs; it cannot be passed as an input")
+                continue
             close = difflib.get_close_matches(str(name), list(plan.known_inputs), n=1)
             suggestion = f" (did you mean `{close[0]}`?)" if close else ""
-            raise InputError(
-                f"decision `{plan.name}` has no input `{name}`{suggestion}; "
-                f"its inputs: {', '.join(sorted(plan.known_inputs))}",
-                str(name),
-            )
+            problems.append(f"no input `{name}`{suggestion}")
+        unknown = [str(n) for n in inputs if n not in plan.known_inputs]
+        lead = f"decision `{plan.name}` has " if problems[0].startswith("no input") else f"decision `{plan.name}`: "
+        raise InputError(
+            f"{lead}{'; '.join(problems)}; its inputs: {', '.join(sorted(plan.known_inputs))}",
+            unknown[0],
+        )
 
 
 def _ordered_inputs(graph: Graph, decision: str) -> tuple[str, ...]:

@@ -196,7 +196,10 @@ class ColumnIndex:
 
             def bisect_lookup(value: Any) -> int:
                 if value.__class__ in fast_classes:
-                    i = bisect_left(points, value)
+                    try:
+                        i = bisect_left(points, value)
+                    except ArithmeticError:  # Decimal("NaN") refuses to be ordered
+                        return slow(value)
                     if i < count and points[i] == value:
                         return masks[2 * i + 1]
                     return masks[2 * i]

@@ -120,19 +120,24 @@ def date(text: Any, month: Any = None, day: Any = None) -> Any:
             return _dt.date.fromisoformat(text.strip())
         if all(_is_number(x) for x in (text, month, day)):
             return _dt.date(int(text), int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return None
 
 
 def _string(x: Any) -> Any:
-    return None if x is None else (x if isinstance(x, str) else V.describe(x).strip('"'))
+    if x is None or isinstance(x, str):
+        return x
+    if isinstance(x, _dt.date):
+        return x.isoformat()
+    return V.describe(x)
 
 
 def _number(text: Any) -> Any:
     if not isinstance(text, str):
         return None
-    return V.parse_number(text.strip().replace(",", "."))
+    number = V.parse_number(text.strip().replace(",", "."))
+    return number if number is not None and number.is_finite() else None
 
 
 BUILTINS: "MappingProxyType[str, Callable[..., Any]]" = MappingProxyType(

@@ -125,9 +125,12 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
             result = _DECIMAL.divide(Decimal(x), Decimal(y))
             return int(result) if result == result.to_integral_value() and abs(result) < 2**63 else result
         if op == "**":
-            if y != int(y) or abs(y) > 1000:
+            # Through decimal128, so a cell like (10 ** 1000) ** 1000 overflows
+            # to null instead of building a billion-digit integer.
+            if y != int(y):
                 return None
-            return _DECIMAL.power(Decimal(x), int(y)) if y < 0 else x ** int(y)
+            result = _DECIMAL.power(Decimal(x), int(y))
+            return int(result) if result == result.to_integral_value() and abs(result) < 2**63 else result
     except (decimal.DecimalException, ZeroDivisionError, OverflowError):
         return None
     return None

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 from decimal import Decimal
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
@@ -54,11 +52,9 @@ class FeelSyntaxError(ValueError):
 
 def grammar_text() -> str:
     """The grammar, from the installed package or from a source checkout."""
-    try:
-        return resources.files("engine.grammar").joinpath("feel.lark").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        source = Path(__file__).resolve().parents[2] / "grammar" / "feel.lark"
-        return source.read_text("utf-8")
+    from engine.resources import grammar_file
+
+    return grammar_file().read_text("utf-8")
 
 
 @functools.lru_cache(maxsize=1)

@@ -57,14 +57,17 @@ def category(value: Any) -> str:
 def to_feel(value: Any) -> Any:
     """Normalise a Python value to FEEL-lite's representation.
 
-    Floats become exact decimals (``0.1`` stays ``Decimal("0.1")``), tuples
-    become lists, and nested lists and dicts are normalised recursively.
+    Floats become exact decimals (``0.1`` stays ``Decimal("0.1")``), NaN and
+    infinities become null (FEEL has neither), tuples become lists, and
+    nested lists and dicts are normalised recursively.
     """
     cls = value.__class__
     if cls is float:
         if value != value or value in (float("inf"), float("-inf")):
             return None
         return Decimal(repr(value))
+    if cls is Decimal and not value.is_finite():
+        return None
     if cls is list or cls is tuple:
         return [to_feel(v) for v in value]
     if cls is dict:
