@@ -329,6 +329,9 @@ def _read_jsonl(path: Path, stack: ExitStack, decision: str, inputs: tuple[str, 
                 except json.JSONDecodeError as error:
                     yield number, [None] * len(inputs), None, f"line {number}: not valid JSON: {error.msg} at column {error.colno}"  # fmt: skip
                     continue
+                except RecursionError:
+                    yield number, [None] * len(inputs), None, f"line {number}: nested too deeply to be input values"
+                    continue
                 if not isinstance(case, dict):
                     problem = f"line {number}: expected a JSON object of input values, got {_json_kind(case)}"
                     yield number, [None] * len(inputs), None, problem
