@@ -70,9 +70,11 @@ def _literal(node: ast.Literal) -> Compiled:
 
 def _name(node: ast.Name) -> Compiled:
     key = node.name
+    to_feel = V.to_feel
 
     def get(ctx: Context) -> Any:
-        return ctx.get(key)
+        # Callers pass plain Python values (floats, tuples); expressions see FEEL ones.
+        return to_feel(ctx.get(key))
 
     return Compiled(get, False)
 
