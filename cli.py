@@ -280,9 +280,31 @@ def _test(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from engine.lint import run_lint
+    from engine.diagnostics import Severity
+    from engine.lint import lint
+    from engine.report import render_json, render_sarif, render_text
 
-    return run_lint(_tables(args.tables), args.format, args.fail_on, args.annotate, args.gaps_for_all)
+    loaded, findings = lint(_tables(args.tables), check_gaps=True if args.gaps_for_all else None)
+    render = {"text": render_text, "json": render_json, "sarif": render_sarif}[args.format]
+    print(render(findings))
+    if args.annotate:
+        _annotate(loaded.sources, Path(args.annotate), findings)
+    threshold = Severity[args.fail_on.upper()]
+    return FAILED if any(d.severity >= threshold for d in findings) else OK
+
+
+def _annotate(sources: Sequence[Path], target: Path, findings: list[Any]) -> None:
+    from engine.annotate import write_annotated
+
+    if len(sources) != 1:
+        raise UsageError(f"--annotate needs exactly one workbook, but {len(sources)} were read; name one workbook")
+    try:
+        count = write_annotated(sources[0], target, findings)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror}") from None
+    print(f"annotated copy with {count} findings written to {target}", file=sys.stderr)
 
 
 # ------------------------------------------------------------------- batch
