@@ -161,6 +161,13 @@ CONTRACTION = Check(
     "Rules that differ in one input only and give the same outputs can be merged.",
     "Replace them by one rule with the merged entry the finding gives; the table means the same.",
 )
+CONTRACTION_CITED = Check(
+    "DT304",
+    INFO,
+    "contraction-across-sources",
+    "Rules that could be merged, but whose annotations differ (e.g. they cite different sections).",
+    "Merge them only if one annotation can speak for both; keeping them apart keeps each rule traceable.",
+)
 
 # Domains and types
 NOT_ALLOWED = Check(
@@ -228,6 +235,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     DUPLICATE,
     SUBSUMED,
     CONTRACTION,
+    CONTRACTION_CITED,
     NOT_ALLOWED,
     WRONG_TYPE,
     OUTPUT_NOT_ALLOWED,

@@ -75,7 +75,7 @@ def gap_diagnostics(space: TableSpace, result: Sweep) -> list[Diagnostic]:
                 location=table.location,
                 decision=table.name,
                 hint=(
-                    "add a rule for these inputs (suggested row below), or narrow the "
+                    "add a rule for these inputs (the suggested rule above), or narrow the "
                     "columns' allowed values if such inputs cannot occur; a default output "
                     "does not close a gap." + skipped_note
                 ),

@@ -139,8 +139,12 @@ def contraction_diagnostics(
                     merged = side_union(merged, live[i].sides[c])
                 labels = [live[i].label for i in cluster]
                 entry = dom.describe(merged)
+                # Rules that cite different sources stay apart for traceability:
+                # merging them is a choice for the analyst, not a defect.
+                notes = {live[i].rule.rule.annotations for i in cluster}
+                check = codes.CONTRACTION if len(notes) == 1 else codes.CONTRACTION_CITED
                 found.append(
-                    codes.CONTRACTION.diagnostic(
+                    check.diagnostic(
                         f"rules {_and(labels)} differ only in {dom.name} and give the same outputs: "
                         f"they can be one rule with {dom.name} = {entry}",
                         location=live[cluster[0]].rule.rule.location,
