@@ -15,6 +15,7 @@ from engine.decision import CompiledTable
 from engine.feel.compiler import compile_unary_tests
 from engine.feel.parser import parse_unary_tests
 from engine.feel.sets import Condition
+from engine.layout import column_letter  # noqa: E402
 from engine.model import (
     Cell,
     DecisionTable,
@@ -28,16 +29,6 @@ from engine.model import (
 FIRST_RULE_ROW = 7
 
 Column = tuple[str, str | None, tuple | None]  # name, type, allowed values
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def condition(text: str) -> Condition:

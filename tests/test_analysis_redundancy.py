@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from analysis_tables import make_table
 
 from engine.analysis import analyse_table
@@ -124,49 +125,27 @@ def test_no_contraction_of_overlapping_rules_under_collect():
     assert [d.data["merged_entry"] for d in found(unique, "DT303")] == ["[0..20]"]
 
 
-def test_merge_across_different_annotations_is_information_not_a_warning(tmp_path):
+@pytest.mark.parametrize(
+    ("sources", "code", "severity"),
+    [
+        (("3.1.1", "3.1.4", "3.1.4"), "DT304", "info"),  # merging would lose a citation
+        (("3.1.4", "3.1.4", "3.1.4"), "DT303", "warning"),
+    ],
+)
+def test_merges_across_different_annotations_are_information(tmp_path, sources, code, severity):
     from engine.analysis import analyse
     from tests.helpers_core import read_sheets
 
-    loaded = read_sheets(
-        tmp_path,
-        {
-            "t": [
-                ["Decision: t"],
-                ["U", "input", "output", "annotation"],
-                ["Rule", "roll", "ok", "Källa"],
-                ["Allowed values", '"a", "b", "c"', "true, false", ""],
-                ["R1", '"a"', "true", "3.1.1"],
-                ["R2", '"b"', "true", "3.1.4"],
-                ["R3", '"c"', "false", "3.1.4"],
-            ]
-        },
-    )
-    findings = analyse(loaded.tables)
-    merges = [d for d in findings if d.code in ("DT303", "DT304")]
+    rows = [
+        ["Decision: t"],
+        ["U", "input", "output", "annotation"],
+        ["Rule", "roll", "ok", "Källa"],
+        ["Allowed values", '"a", "b", "c"', "true, false", ""],
+    ]
+    for label, entry, ok, source in zip(("R1", "R2", "R3"), ('"a"', '"b"', '"c"'), ("true", "true", "false"), sources):
+        rows.append([label, entry, ok, source])
+    merges = [d for d in analyse(read_sheets(tmp_path, {"t": rows}).tables) if d.code in ("DT303", "DT304")]
     assert [(d.code, d.severity.word, d.rules, str(d.location)) for d in merges] == [
-        ("DT304", "info", ("R1", "R2"), "t!A5")
+        (code, severity, ("R1", "R2"), "t!A5")
     ]
     assert 'one rule with roll = not("c")' in merges[0].message
-
-
-def test_merge_with_the_same_annotation_stays_a_warning(tmp_path):
-    from engine.analysis import analyse
-    from tests.helpers_core import read_sheets
-
-    loaded = read_sheets(
-        tmp_path,
-        {
-            "t": [
-                ["Decision: t"],
-                ["U", "input", "output", "annotation"],
-                ["Rule", "roll", "ok", "Källa"],
-                ["Allowed values", '"a", "b", "c"', "true, false", ""],
-                ["R1", '"a"', "true", "3.1.4"],
-                ["R2", '"b"', "true", "3.1.4"],
-                ["R3", '"c"', "false", "3.1.4"],
-            ]
-        },
-    )
-    merges = [d for d in analyse(loaded.tables) if d.code in ("DT303", "DT304")]
-    assert [(d.code, d.severity.word, d.rules) for d in merges] == [("DT303", "warning", ("R1", "R2"))]

@@ -83,22 +83,20 @@ def _ceiling(n: Any) -> Any:
     return int(math.ceil(n)) if _is_number(n) else None
 
 
-def _min(*args: Any) -> Any:
-    items = _items(args)
-    if not items or any(V.category(x) not in V.ORDERED for x in items):
-        return None
-    if len({V.category(x) for x in items}) != 1:
-        return None
-    return min(items)
+def _extreme(pick: Callable[[list], Any]) -> Callable[..., Any]:
+    """min or max over values of one ordered category; null otherwise."""
+
+    def apply(*args: Any) -> Any:
+        items = _items(args)
+        if not items or len({V.category(x) for x in items}) != 1 or V.category(items[0]) not in V.ORDERED:
+            return None
+        return pick(items)
+
+    return apply
 
 
-def _max(*args: Any) -> Any:
-    items = _items(args)
-    if not items or any(V.category(x) not in V.ORDERED for x in items):
-        return None
-    if len({V.category(x) for x in items}) != 1:
-        return None
-    return max(items)
+_min = _extreme(min)
+_max = _extreme(max)
 
 
 def _sum(*args: Any) -> Any:
