@@ -20,10 +20,11 @@ run: install
 	$(BIN)/dtable test tables/ --quiet
 	$(BIN)/dtable eval tables/ --decision registrering --input @examples/sjukskoterska-annan-dag.json --format table
 
+# pytest runs last, so its summary is the closing line CI reads.
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
 	$(BIN)/dtable test tables/ --quiet
+	$(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
