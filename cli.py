@@ -39,10 +39,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(str(error))
         return BAD_INPUT
     except engine.LoadError as error:
-        _error(str(error))
-        for diagnostic in error.diagnostics:
-            if diagnostic.severity is engine.Severity.ERROR:
-                print(diagnostic.render(), file=sys.stderr)
+        problems = [d for d in error.diagnostics if d.severity is engine.Severity.ERROR]
+        if not problems:
+            _error(str(error))
+            return BAD_INPUT
+        count = f"{len(problems)} error{'s' if len(problems) > 1 else ''}"
+        _error(f"the tables have {count}; fix {'them' if len(problems) > 1 else 'it'} first (`dtable lint` shows every finding)")
+        for diagnostic in problems:
+            print(diagnostic.render(), file=sys.stderr)
         return BAD_INPUT
     except engine.InputError as error:
         _error(str(error))
