@@ -27,6 +27,7 @@ from engine.analysis import analyse_table
 from engine.compile import compile_table
 from engine.decision import CompiledTable
 from engine.feel import values as V
+from engine.layout import column_letter
 from engine.model import Cell, DecisionTable, HitPolicy, InputColumn, Location, OutputColumn, Rule
 
 ROLES = ("sjuksköterska", "läkare", "annan vårdpersonal", "barnmorska", "fysioterapeut")
@@ -129,7 +130,7 @@ def build(name, rows, outputs, policy: HitPolicy = HitPolicy.UNIQUE) -> Compiled
     """Compile the generated rows with the real compiler (not timed)."""
 
     def loc(col, row):
-        return Location(name, f"{_letter(col)}{row}")
+        return Location(name, f"{column_letter(col)}{row}")
 
     k = len(COLUMNS)
     inputs = tuple(InputColumn(Cell(n, loc(1 + j, 3)), type=t, allowed=a) for j, (n, t, a) in enumerate(COLUMNS))
@@ -154,15 +155,6 @@ def build(name, rows, outputs, policy: HitPolicy = HitPolicy.UNIQUE) -> Compiled
     compiled, problems = compile_table(table)
     assert not problems, problems[:3]
     return compiled
-
-
-def _letter(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 def bench(n_rules: int, policy: HitPolicy = HitPolicy.UNIQUE, repeat: int = 3) -> tuple[float, Counter]:

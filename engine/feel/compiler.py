@@ -160,30 +160,24 @@ def _comparison(node: ast.Comparison) -> Compiled:
     return _lift2(compile_expression(node.left), compile_expression(node.right), lambda a, b: compare_values(op, a, b))
 
 
-def _and(node: ast.And) -> Compiled:
-    parts = [compile_expression(o) for o in node.operands]
+def _connective(decisive: bool) -> Callable[[Any], Compiled]:
+    """``and`` (decided by a false operand) or ``or`` (by a true one), three-valued."""
 
-    def conjunction(values: list[Any]) -> bool | None:
-        if any(v is False for v in values):
-            return False
-        if all(v is True for v in values):
-            return True
-        return None
+    def compile_node(node: ast.And | ast.Or) -> Compiled:
+        def combine(values: list[Any]) -> bool | None:
+            if any(v is decisive for v in values):
+                return decisive
+            if all(v is (not decisive) for v in values):
+                return not decisive
+            return None
 
-    return _lift_n(parts, conjunction)
+        return _lift_n([compile_expression(o) for o in node.operands], combine)
+
+    return compile_node
 
 
-def _or(node: ast.Or) -> Compiled:
-    parts = [compile_expression(o) for o in node.operands]
-
-    def disjunction(values: list[Any]) -> bool | None:
-        if any(v is True for v in values):
-            return True
-        if all(v is False for v in values):
-            return False
-        return None
-
-    return _lift_n(parts, disjunction)
+_and = _connective(False)
+_or = _connective(True)
 
 
 def _lift_n(parts: list[Compiled], fn: Callable[[list[Any]], Any]) -> Compiled:
