@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from engine.errors import InputError
@@ -27,9 +26,7 @@ class InputSpec:
 
     def check(self, value: Any) -> Any:
         """The value in FEEL form, or :class:`InputError` saying what is valid."""
-        value = V.to_feel(value)
-        if isinstance(value, Decimal) and not value.is_finite():
-            raise InputError(f"input `{self.name}`: {value} is not a number FEEL-lite can use", self.name, value)
+        value = V.to_feel(value)  # NaN and infinities become null, as everywhere
         if value is None:
             if self.allowed is not None and None not in self.allowed:
                 raise InputError(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,6 +147,12 @@ class _Grid:
                 "turn off AutoCorrect's smart quotes, or type the quotes again",
             )  # fmt: skip
             text = fixed
+        if not unicodedata.is_normalized("NFC", text):
+            self.report(
+                "DT507", Severity.INFO, "the text is in decomposed Unicode form (e.g. o + ¨ for ö); read as composed",
+                row, col, "nothing to do: inputs are compared in composed form too",
+            )  # fmt: skip
+            text = unicodedata.normalize("NFC", text)
         if "…" in text:
             self.report(
                 "DT503", Severity.WARNING, "the ellipsis character … read as `..`", row, col,
@@ -166,7 +173,7 @@ class _Grid:
             return ""
         if isinstance(value, (bool, int, float, _dt.date)):
             return self.text(row, col)
-        return str(value).strip()
+        return unicodedata.normalize("NFC", str(value).strip())
 
     def blank_row(self, row: int, first: int, last: int) -> bool:
         return all(self.raw(row, c) in ("", None) for c in range(first, last + 1))

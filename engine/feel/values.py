@@ -9,6 +9,7 @@ rule, "does not match").
 from __future__ import annotations
 
 import datetime as _dt
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -57,11 +58,15 @@ def category(value: Any) -> str:
 def to_feel(value: Any) -> Any:
     """Normalise a Python value to FEEL-lite's representation.
 
-    Floats become exact decimals (``0.1`` stays ``Decimal("0.1")``), NaN and
+    Text is put in composed Unicode form (NFC), floats become exact
+    decimals (``0.1`` stays ``Decimal("0.1")``), NaN and
     infinities become null (FEEL has neither), tuples become lists, and
     nested lists and dicts are normalised recursively.
     """
     cls = value.__class__
+    if cls is str:
+        # "ö" typed on macOS may arrive decomposed (o + ¨); cells are read composed.
+        return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
     if cls is float:
         if value != value or value in (float("inf"), float("-inf")):
             return None
