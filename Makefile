@@ -23,6 +23,7 @@ run: install
 # pytest runs last, so its summary is the closing line CI reads.
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy engine cli.py
 	$(BIN)/dtable test tables/ --quiet
 	$(BIN)/python -m pytest
 

@@ -112,7 +112,7 @@ def _comments(book, found: list[Diagnostic]) -> None:
     by_cell: dict[tuple[str, str], list[Diagnostic]] = {}
     for d in found:
         loc = d.location
-        if loc is None or loc.sheet not in book.sheetnames or cell_position(loc.cell) is None:
+        if loc is None or loc.cell is None or loc.sheet not in book.sheetnames or cell_position(loc.cell) is None:
             continue
         by_cell.setdefault((loc.sheet, loc.cell), []).append(d)
     for (sheet_name, ref), ds in by_cell.items():

@@ -122,9 +122,10 @@ class Model:
         self.sources = tuple(sources)
         self.tables: dict[str, CompiledTable] = dict(graph.tables)
         validators = {name: spec.check for name, spec in specs.items()}
-        evaluators = {name: TableEvaluator(t, validators) for name, t in graph.tables.items()}
-        for name, evaluator in evaluators.items():
-            evaluator.reads_inputs = graph.inputs[name] & graph.tables[name].reads  # type: ignore[attr-defined]
+        evaluators = {
+            name: TableEvaluator(t, validators, reads_inputs=graph.inputs[name] & t.reads)
+            for name, t in graph.tables.items()
+        }
         self._plans = {
             name: _Plan(
                 name,
@@ -155,7 +156,7 @@ class Model:
         """
         plan = self._plans.get(decision)
         if plan is None:
-            self._plan(decision)
+            plan = self._plan(decision)  # raises UnknownDecisionError
         if not isinstance(inputs, Mapping):
             raise InputError(f"inputs must be a mapping of input names to values, not {type(inputs).__name__}")
         if not plan.known_inputs.issuperset(inputs):

@@ -371,6 +371,8 @@ def _converter(spec: InputSpec | None) -> Callable[[Any], Any]:
     if kind is None and spec is not None and spec.allowed:
         kinds = {V.category(a) for a in spec.allowed if a is not None}
         kind = kinds.pop() if len(kinds) == 1 else None
+    if kind is None:
+        return _exact
     return {V.BOOLEAN: _to_boolean, V.NUMBER: _to_number, V.STRING: _to_string, V.DATE: _to_date}.get(kind, _exact)
 
 
@@ -393,6 +395,7 @@ def _to_boolean(value: Any) -> Any:
 def _to_number(value: Any) -> Any:
     if value.__class__ is str:
         text = value.strip()
+        number: Decimal | None
         try:
             number = Decimal(text)
         except InvalidOperation:

@@ -82,16 +82,16 @@ def compile_table(table: DecisionTable, cache: "CellCache | None" = None) -> tup
             condition = compiled_test.truth.condition() if compiled_test.truth is not None else None
             tests.append(InputTest(cell, compiled_test.predicate, condition, compiled_test.is_any))
         outputs = []
-        for column, cell in zip(table.outputs, rule.outputs):
-            outputs.append(_output(cell, cache, report, f"rule {rule.label}, output `{column.name}`", reads))
+        for output_column, cell in zip(table.outputs, rule.outputs):
+            outputs.append(_output(cell, cache, report, f"rule {rule.label}, output `{output_column.name}`", reads))
         rules.append(CompiledRule(rule, tuple(tests), tuple(outputs)))
 
-    defaults = []
-    for column in table.outputs:
-        if column.default is None:
+    defaults: list[OutputEntry | None] = []
+    for output_column in table.outputs:
+        if output_column.default is None:
             defaults.append(None)
         else:
-            defaults.append(_output(column.default, cache, report, f"default of `{column.name}`", reads))
+            defaults.append(_output(output_column.default, cache, report, f"default of `{output_column.name}`", reads))
 
     compiled_table = CompiledTable(
         table, tuple(getters), tuple(input_names), tuple(rules), tuple(defaults), frozenset(reads)

@@ -33,9 +33,16 @@ def bits(mask: int) -> list[int]:
 
 
 class TableEvaluator:
-    def __init__(self, table: CompiledTable, validators: Mapping[str, Callable[[Any], Any]]) -> None:
+    def __init__(
+        self,
+        table: CompiledTable,
+        validators: Mapping[str, Callable[[Any], Any]],
+        reads_inputs: frozenset[str] = frozenset(),
+    ) -> None:
         self.table = table
         self.name = table.name
+        #: the model inputs the table itself reads (named when no rule applies)
+        self.reads_inputs = reads_inputs
         model = table.table
         self.labels = tuple(r.label for r in table.rules)
         self.output_names = table.output_names
@@ -178,7 +185,7 @@ class TableEvaluator:
                 positions.sort(key=lambda p: (self._rank(p, ctx), p))
             outputs = [output_of(p, ctx) for p in positions]
             if self.aggregator is not None:
-                return self._aggregate(outputs), mask, tuple(positions)
+                return self._aggregate(self.aggregator, outputs), mask, tuple(positions)
             if not outputs and self._defaults is not None:
                 default = default_output(ctx)
                 return ([default] if default is not None else []), 0, ()
@@ -213,14 +220,14 @@ class TableEvaluator:
         rank = self._ranks[position] if self._ranks is not None else None
         return rank if rank is not None else self._rank_of(self.output_of(position, ctx))
 
-    def _aggregate(self, outputs: list[dict[str, Any]]) -> dict[str, Any]:
+    def _aggregate(self, aggregator: Aggregator, outputs: list[dict[str, Any]]) -> dict[str, Any]:
         name = self.output_names[0]
         values = [o[name] for o in outputs]
-        if self.aggregator is Aggregator.COUNT:
+        if aggregator is Aggregator.COUNT:
             return {name: len(values)}
         if not values:
             return {name: None}
-        function = {Aggregator.SUM: "sum", Aggregator.MIN: "min", Aggregator.MAX: "max"}[self.aggregator]
+        function = {Aggregator.SUM: "sum", Aggregator.MIN: "min", Aggregator.MAX: "max"}[aggregator]
         return {name: BUILTINS[function](values)}
 
 

@@ -7,7 +7,7 @@ import textwrap
 from tabulate import tabulate
 
 from engine.feel.values import describe
-from engine.model import DecisionTable
+from engine.model import DecisionTable, InputColumn, OutputColumn
 
 _WIDTH = 28
 
@@ -23,7 +23,8 @@ def render_table(table: DecisionTable, tablefmt: str = "simple_grid") -> str:
     headers += [f"{c.name} ◀" for c in table.outputs]
     headers += [f"({a})" for a in table.annotations]
     rows = []
-    if any(c.type or c.allowed for c in (*table.inputs, *table.outputs)):
+    columns: tuple[InputColumn | OutputColumn, ...] = (*table.inputs, *table.outputs)
+    if any(c.type or c.allowed for c in columns):
         rows.append(
             ["allowed"]
             + [_wrap(_domain(c.type, c.allowed)) for c in table.inputs]

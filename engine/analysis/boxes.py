@@ -19,6 +19,7 @@ from typing import Any
 from engine.analysis import domains as D
 from engine.decision import CompiledRule, CompiledTable, OutputEntry
 from engine.feel import values as V
+from engine.feel.sets import Condition
 
 #: One set of pieces per input column.
 Region = tuple[D.Runs, ...]
@@ -81,22 +82,26 @@ def table_space(ct: CompiledTable) -> TableSpace:
     skipped = tuple(r for i, r in enumerate(ct.rules) if i not in placed)
     domains = []
     for j, column in enumerate(ct.table.inputs):
-        conds = [r.tests[j].condition for _, r in analysable if not r.tests[j].is_any]
+        conds: list[Condition] = []
+        for _, r in analysable:
+            test = r.tests[j]
+            if not test.is_any:
+                assert test.condition is not None  # analysable: each test has a condition or is "-"
+                conds.append(test.condition)
         texts = [r.tests[j].cell.text for r in ct.rules]
         domains.append(D.column_domain(column, conds, texts))
     boxes = []
     # Entries with the same text in a column are the same test: map each text once.
     known: list[dict[str, D.Runs]] = [{} for _ in domains]
     for index, rule in analysable:
-        sides = []
+        sides: list[D.Runs] = []
         for dom, test, seen in zip(domains, rule.tests, known):
             side = seen.get(test.cell.text)
             if side is None:
                 side = seen[test.cell.text] = dom.runs(test.condition, is_any=test.is_any)
             sides.append(side)
-        sides = tuple(sides)
         outputs = tuple(output_key(o) for o in rule.outputs)
-        boxes.append(RuleBox(index, rule, sides, outputs))
+        boxes.append(RuleBox(index, rule, tuple(sides), outputs))
     return TableSpace(ct, tuple(domains), tuple(boxes), skipped, {b.index: b for b in boxes})
 
 

@@ -20,7 +20,7 @@ from engine.decision import CompiledTable, OutputEntry
 from engine.diagnostics import Diagnostic
 from engine.feel import values as V
 from engine.feel.sets import Condition
-from engine.model import Cell
+from engine.model import Cell, OutputColumn
 
 _CATEGORY_WORD = {
     V.STRING: "strings",
@@ -40,9 +40,10 @@ def domain_diagnostics(space: TableSpace) -> list[Diagnostic]:
     for j in range(len(ct.table.inputs)):
         found.extend(_input_column(space, j))
     for j, out in enumerate(ct.table.outputs):
-        entries = [(r.outputs[j], r.label) for r in ct.rules]
-        if ct.defaults[j] is not None:
-            entries.append((ct.defaults[j], None))
+        entries: list[tuple[OutputEntry, str | None]] = [(r.outputs[j], r.label) for r in ct.rules]
+        default = ct.defaults[j]
+        if default is not None:
+            entries.append((default, None))
         for entry, label in entries:
             found.extend(_output_entry(ct, out, entry, label))
     return found
@@ -162,7 +163,7 @@ def _not_allowed(decision, label, cell, name, value, allowed) -> Diagnostic:
     )
 
 
-def _output_entry(ct: CompiledTable, out, entry: OutputEntry, label: str | None) -> list[Diagnostic]:
+def _output_entry(ct: CompiledTable, out: OutputColumn, entry: OutputEntry, label: str | None) -> list[Diagnostic]:
     if not entry.is_constant:
         return []
     value = entry.value

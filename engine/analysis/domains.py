@@ -60,6 +60,7 @@ class Piece:
             return "null"
         if self.category == UNKNOWN:
             return "-"
+        assert self.span is not None  # only the null and unknown pieces lack a span
         return self.span.describe()
 
 
@@ -210,7 +211,12 @@ class ColumnDomain:
             for piece in self.pieces[a:b]:
                 if piece.category == UNKNOWN and cat != V.NULL:
                     return True
-                if piece.category == cat and (cat == V.NULL or piece.span.contains(value)):
+                if piece.category != cat:
+                    continue
+                if cat == V.NULL:
+                    return True
+                assert piece.span is not None  # only the null and unknown pieces lack a span
+                if piece.span.contains(value):
                     return True
         return False
 
@@ -262,6 +268,7 @@ class ColumnDomain:
                 truths.append(S.equality(None))
                 cost += 1
                 continue
+            assert span is not None  # only the null and unknown pieces lack a span
             test = _span_test(cat, span)
             if test is None:
                 return None
@@ -283,9 +290,12 @@ class ColumnDomain:
                     out.extend((cat, p.span) for p in self.pieces[i:end])
                 else:
                     first, last = self.pieces[i].span, self.pieces[end - 1].span
+                    assert first is not None and last is not None  # pieces on a line have spans
                     if first.lo is None and last.hi is None and end - i > 1 and cat != V.STRING:
                         # the whole line has no FEEL test of its own: `<= b, > b`
-                        cut = self.pieces[i + 1].span.lo
+                        second = self.pieces[i + 1].span
+                        assert second is not None  # same line as first
+                        cut = second.lo
                         out.append((cat, Span(None, False, cut, True)))
                         out.append((cat, Span(cut, False, None, False)))
                     else:

@@ -16,6 +16,7 @@ The region of an overlap is the intersection of the two boxes: exact.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from collections.abc import Set as AbstractSet
 
 from engine.analysis import codes
 from engine.analysis.boxes import RuleBox, TableSpace, intersect, region_text
@@ -23,6 +24,9 @@ from engine.analysis.sweep import Sweep
 from engine.diagnostics import Diagnostic
 from engine.feel import values as V
 from engine.model import HitPolicy
+
+#: A rule's output priority: per output with allowed values, the position of its value (lower wins).
+Priority = tuple[int, ...]
 
 #: Pairs listed in a DT206 summary.
 SUMMARY_PAIRS = 10
@@ -47,7 +51,7 @@ def overlap_pairs(result: Sweep, limit: int = PAIR_LIMIT) -> set[tuple[int, int]
     return pairs
 
 
-def priority_keys(space: TableSpace, live: Sequence[RuleBox]) -> list[tuple | None] | None:
+def priority_keys(space: TableSpace, live: Sequence[RuleBox]) -> list[Priority | None] | None:
     """Per rule, its output priority (lower = higher), or None when unknown.
 
     Priority follows the order of each output's allowed values, outputs
@@ -58,20 +62,21 @@ def priority_keys(space: TableSpace, live: Sequence[RuleBox]) -> list[tuple | No
     ranked = [j for j, out in enumerate(outputs) if out.allowed is not None]
     if not ranked:
         return None
-    keys: list[tuple | None] = []
+    keys: list[Priority | None] = []
     for box in live:
-        key = []
+        key: list[int] = []
         for j in ranked:
             entry = box.rule.outputs[j]
             if not entry.is_constant:
-                key = None
+                keys.append(None)
                 break
             pos = _index_of(entry.value, outputs[j].allowed)
             if pos is None:
-                key = None
+                keys.append(None)
                 break
             key.append(pos)
-        keys.append(tuple(key) if key is not None else None)
+        else:
+            keys.append(tuple(key))
     return keys
 
 
@@ -83,7 +88,7 @@ def _index_of(value, allowed) -> int | None:
     return None
 
 
-def winners_of(cell: frozenset[int], policy: HitPolicy, keys: Sequence[tuple | None] | None) -> set[int]:
+def winners_of(cell: frozenset[int], policy: HitPolicy, keys: Sequence[Priority] | None) -> set[int]:
     """The rules a single-hit policy may select among those matching together."""
     if policy is HitPolicy.FIRST:
         return {min(cell)}
@@ -94,7 +99,7 @@ def winners_of(cell: frozenset[int], policy: HitPolicy, keys: Sequence[tuple | N
 
 
 def find_masked(
-    result: Sweep, n_live: int, policy: HitPolicy, keys: Sequence[tuple | None] | None
+    result: Sweep, n_live: int, policy: HitPolicy, keys: Sequence[Priority] | None
 ) -> dict[int, set[int]]:
     """Rules that win nowhere, each with the rules that win where it matches."""
     won: set[int] = set()
@@ -116,8 +121,8 @@ def overlap_diagnostics(
     result: Sweep,
     pairs: set[tuple[int, int]],
     *,
-    skip_pairs: set[tuple[int, int]] = frozenset(),
-    skip_masked: set[int] = frozenset(),
+    skip_pairs: AbstractSet[tuple[int, int]] = frozenset(),
+    skip_masked: AbstractSet[int] = frozenset(),
     limit: int | None = None,
     omitted: dict[str, int] | None = None,
 ) -> tuple[list[Diagnostic], dict[int, set[int]]]:
@@ -158,15 +163,15 @@ def overlap_diagnostics(
                     )
                 )
     elif policy in (HitPolicy.FIRST, HitPolicy.PRIORITY):
-        keys = None
+        keys: list[Priority] | None = None
         if policy is HitPolicy.PRIORITY:
-            keys = priority_keys(space, live)
-            unknown = [live[i].label for i, k in enumerate(keys or []) if k is None]
-            if keys is None or unknown:
+            maybe_keys = priority_keys(space, live)
+            unknown = [live[i].label for i, k in enumerate(maybe_keys or []) if k is None]
+            if maybe_keys is None or unknown:
                 found.append(
                     codes.PRIORITY_UNKNOWN.diagnostic(
                         "output priorities unknown"
-                        + (f" for rules {', '.join(unknown)}" if unknown and keys else "")
+                        + (f" for rules {', '.join(unknown)}" if unknown and maybe_keys else "")
                         + ": masked and misleading rules are not checked",
                         location=table.location,
                         decision=table.name,
@@ -175,6 +180,7 @@ def overlap_diagnostics(
                     )
                 )
                 return found, masked
+            keys = [k for k in maybe_keys if k is not None]  # all of them: unknown is empty
         masked = find_masked(result, len(live), policy, keys)
         check = codes.MASKED_FIRST if policy is HitPolicy.FIRST else codes.MASKED_PRIORITY
         for r in sorted(masked):
@@ -296,7 +302,7 @@ def _text(entry) -> str:
 
 
 def _and(labels: Sequence[Hashable]) -> str:
-    labels = [str(x) for x in labels]
-    if len(labels) <= 1:
-        return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    texts = [str(x) for x in labels]
+    if len(texts) <= 1:
+        return "".join(texts)
+    return ", ".join(texts[:-1]) + " and " + texts[-1]

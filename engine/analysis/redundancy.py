@@ -8,6 +8,7 @@ the values they accept, not by their text (``1.1`` is ``1.10``; ``-`` is
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from engine.analysis import codes
 from engine.analysis.boxes import RuleBox, TableSpace, contains
@@ -50,7 +51,7 @@ def subsumption_diagnostics(
     live: Sequence[RuleBox],
     pairs: set[tuple[int, int]],
     *,
-    skip: set[int] = frozenset(),
+    skip: AbstractSet[int] = frozenset(),
     limit: int | None = None,
     omitted: dict[str, int] | None = None,
 ) -> tuple[list[Diagnostic], set[int]]:
@@ -61,7 +62,7 @@ def subsumption_diagnostics(
     table = space.table.table
     first = table.hit_policy is HitPolicy.FIRST
     partners = _partners(pairs) if first else {}
-    found = []
+    found: list[Diagnostic] = []
     subsumed: set[int] = set()
     for a, b in sorted(pairs):
         x, y = live[a], live[b]
@@ -102,7 +103,7 @@ def contraction_diagnostics(
     live: Sequence[RuleBox],
     pairs: set[tuple[int, int]],
     *,
-    exclude: set[int] = frozenset(),
+    exclude: AbstractSet[int] = frozenset(),
 ) -> list[Diagnostic]:
     """DT303: rules equal except in one column, with the same outputs, that can be one rule.
 

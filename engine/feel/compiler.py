@@ -275,9 +275,8 @@ def compile_unary_tests(node: ast.UnaryTests) -> CompiledTest:
                     result = None
             return result
 
-    truth = None
-    if all(p.truth is not None for p in parts):
-        truth = sets.disjunction(p.truth for p in parts)  # type: ignore[misc]
+    truths = [p.truth for p in parts if p.truth is not None]
+    truth = sets.disjunction(truths) if len(truths) == len(parts) else None
     if not node.negated:
         return CompiledTest(any_true, truth, False)
 
@@ -350,17 +349,20 @@ def _equal_test(node: ast.EqualTest) -> CompiledTest:
         constant = expected.value
         if isinstance(constant, list):
             items = list(constant)
-            truths = []
+            truths: list[sets.Truth] = []
+            truth: sets.Truth | None
             for item in items:
                 if isinstance(item, (list, dict)):
-                    truths = None
+                    truth = None
                     break
                 truths.append(sets.equality(item))
+            else:
+                truth = sets.disjunction(truths)
 
             def member(value: Any, ctx: Context) -> bool | None:
                 return _member(value, items)
 
-            return CompiledTest(member, sets.disjunction(truths) if truths is not None else None, False)
+            return CompiledTest(member, truth, False)
         if isinstance(constant, dict):
             return CompiledTest(lambda value, ctx: V.equals(value, constant), None, False)
         return CompiledTest(lambda value, ctx: V.equals(value, constant), sets.equality(constant), False)

@@ -157,7 +157,9 @@ _TERMINAL_WORDS = {
 def _friendly(error: UnexpectedInput, text: str, start: str) -> FeelSyntaxError:
     column = getattr(error, "column", None) or len(text) + 1
     if isinstance(error, UnexpectedCharacters):
-        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        pos = error.pos_in_stream
+        assert pos is not None  # lark always sets it on UnexpectedCharacters (the lexer's position)
+        char = text[pos] if pos < len(text) else ""
         if char == '"':
             return FeelSyntaxError(
                 "this text is not closed", text, column, 'add the closing `"`, e.g. "läkare"'
