@@ -57,6 +57,7 @@ def compile_table(table: DecisionTable, cache: "CellCache | None" = None) -> tup
 
     getters: list[Callable[[Any], Any]] = []
     input_names: list[str | None] = []
+    header_reads: set[str] = set()
     for column in table.inputs:
         header = column.expression
         compiled = _expression(header, cache, report, "input expression")
@@ -66,6 +67,7 @@ def compile_table(table: DecisionTable, cache: "CellCache | None" = None) -> tup
             continue
         evaluator, names, node = compiled
         reads |= names
+        header_reads |= names
         getters.append(evaluator.evaluate)
         input_names.append(node.name if isinstance(node, ast.Name) else None)
 
@@ -94,7 +96,8 @@ def compile_table(table: DecisionTable, cache: "CellCache | None" = None) -> tup
             defaults.append(_output(output_column.default, cache, report, f"default of `{output_column.name}`", reads))
 
     compiled_table = CompiledTable(
-        table, tuple(getters), tuple(input_names), tuple(rules), tuple(defaults), frozenset(reads)
+        table, tuple(getters), tuple(input_names), tuple(rules), tuple(defaults), frozenset(reads),
+        frozenset(header_reads)
     )
     return compiled_table, problems
 

@@ -62,6 +62,8 @@ class CompiledTable:
     defaults: tuple[OutputEntry | None, ...]
     #: every name the table reads: inputs of the caller or other decisions
     reads: frozenset[str]
+    #: the names the input column headers read: the inputs the table declares
+    header_reads: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:

@@ -41,7 +41,7 @@ def build_graph(tables: list[CompiledTable]) -> tuple[Graph, list[Diagnostic]]:
             continue
         by_name[table.name] = table
 
-    column_inputs = {n for t in by_name.values() for n in _header_names(t)}
+    column_inputs = {n for t in by_name.values() for n in t.header_reads}
     for table in by_name.values():
         for name in sorted(table.reads - set(by_name) - column_inputs):
             cell = _first_cell_reading(table, name)
@@ -107,17 +107,6 @@ def _visit(name: str, tables: dict[str, CompiledTable], path: list[str], done: s
     done.add(name)
     out.append(name)
     return None
-
-
-def _header_names(table: CompiledTable) -> set[str]:
-    """Base names read by input column headers: the model's declared inputs."""
-    found: set[str] = set()
-    for column in table.table.inputs:
-        try:
-            found |= ast.names(parse_expression(column.expression.text))
-        except FeelSyntaxError:
-            continue
-    return found
 
 
 def _first_cell_reading(table: CompiledTable, name: str) -> Cell | None:
