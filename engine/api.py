@@ -178,7 +178,7 @@ class Model:
         trace = []
         for evaluator in plan.required:
             output, mask, selected = evaluator.evaluate(context)
-            context[evaluator.name] = _value_of(output, evaluator)
+            context[evaluator.name] = decision_value(output, evaluator.output_names)
             trace.append(Result(evaluator.name, output, mask, selected, evaluator, (), context))
         evaluator = plan.evaluator
         output, mask, selected = evaluator.evaluate(context)
@@ -245,9 +245,8 @@ def _ordered_inputs(graph: Graph, decision: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _value_of(output: Any, evaluator: TableEvaluator) -> Any:
+def decision_value(output: Any, names: tuple[str, ...]) -> Any:
     """A decision's value as other decisions see it (DMN: single output -> the value)."""
-    names = evaluator.output_names
     if isinstance(output, dict):
         return output[names[0]] if len(names) == 1 else output
     if isinstance(output, list) and len(names) == 1:

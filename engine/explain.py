@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.api import Model, Result
+from engine.api import Model, Result, decision_value
 from engine.feel import values as V
 
 
@@ -32,17 +32,8 @@ def explain(model: Model, result: Result) -> tuple[TableExplanation, ...]:
     for step in (*result.trace, result):
         found.append(_explain_table(model, step, context))
         if step is not result:
-            context[step.decision] = _decision_value(model, step)
+            context[step.decision] = decision_value(step.output, model.tables[step.decision].output_names)
     return tuple(found)
-
-
-def _decision_value(model: Model, step: Result) -> Any:
-    names = model.tables[step.decision].output_names
-    if isinstance(step.output, dict) and len(names) == 1:
-        return step.output[names[0]]
-    if isinstance(step.output, list) and len(names) == 1:
-        return [o[names[0]] for o in step.output]
-    return step.output
 
 
 def _explain_table(model: Model, step: Result, context: Mapping[str, Any]) -> TableExplanation:

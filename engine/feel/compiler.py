@@ -10,7 +10,7 @@ analyser.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -266,14 +266,7 @@ def compile_unary_tests(node: ast.UnaryTests) -> CompiledTest:
     else:
 
         def any_true(value: Any, ctx: Context) -> bool | None:
-            result: bool | None = False
-            for predicate in predicates:
-                outcome = predicate(value, ctx)
-                if outcome is True:
-                    return True
-                if outcome is None:
-                    result = None
-            return result
+            return _any_true(predicate(value, ctx) for predicate in predicates)
 
     truths = [p.truth for p in parts if p.truth is not None]
     truth = sets.disjunction(truths) if len(truths) == len(parts) else None
@@ -377,12 +370,16 @@ def _equal_test(node: ast.EqualTest) -> CompiledTest:
     return CompiledTest(dynamic, None, False)
 
 
-def _member(value: Any, items: list[Any]) -> bool | None:
+def _any_true(outcomes: Iterable[bool | None]) -> bool | None:
+    """Three-valued "or" that stops at the first true outcome."""
     result: bool | None = False
-    for item in items:
-        same = V.equals(value, item)
-        if same is True:
+    for outcome in outcomes:
+        if outcome is True:
             return True
-        if same is None:
+        if outcome is None:
             result = None
     return result
+
+
+def _member(value: Any, items: list[Any]) -> bool | None:
+    return _any_true(V.equals(value, item) for item in items)
