@@ -184,11 +184,14 @@ class TableEvaluator:
             if policy is HitPolicy.OUTPUT_ORDER:
                 positions.sort(key=lambda p: (self._rank(p, ctx), p))
             outputs = [output_of(p, ctx) for p in positions]
+            if not outputs and self._defaults is not None:
+                # DMN: no rule matched, so the default output is the result, aggregated or not.
+                default = default_output(ctx)
+                if self.aggregator is not None:
+                    return default, 0, ()
+                return ([default] if default is not None else []), 0, ()
             if self.aggregator is not None:
                 return self._aggregate(self.aggregator, outputs), mask, tuple(positions)
-            if not outputs and self._defaults is not None:
-                default = default_output(ctx)
-                return ([default] if default is not None else []), 0, ()
             return outputs, mask, tuple(positions)
 
         return multi

@@ -78,6 +78,8 @@ def evaluate(table: CompiledTable, context: Mapping[str, Any], validators: Mappi
         ordered = sorted(matched, key=lambda i: (rank(i), i))
     outputs = [output(i) for i in ordered]
     aggregator = table.table.aggregator
+    if aggregator is not None and not outputs and default() is not None:
+        return default(), [], []
     if aggregator is not None:
         values = [o[names[0]] for o in outputs]
         if aggregator is Aggregator.COUNT:

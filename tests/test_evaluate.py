@@ -272,3 +272,11 @@ def test_two_decisions_in_one_sheet_and_a_second_sheet(tmp_path):
     model = load_sheets(tmp_path, {"one": first + [[]] + second, "two": third})
     assert model.decisions == ("first", "second", "third")
     assert [model.decide(n, {"x": 0}).output["o"] for n in model.decisions] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("policy", ["C+", "C<", "C>", "C#"])
+def test_default_output_of_an_aggregating_table_when_no_rule_matches(tmp_path, policy):
+    # DMN (TCK 0020-vacation-days): the default output entry is the result when no rule matches.
+    model = one_decision(tmp_path, policy, ["x"], ["o"], [["R1", "> 5", "3"], ["R2", "> 6", "4"]], default={"o": "10"})
+    assert model.decide("d", {"x": 1}).output == {"o": 10}
+    assert model.decide("d", {"x": 7}).output != {"o": 10}
