@@ -5,21 +5,27 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engine.compile import CellCache, compile_table
-from engine.decision import CompiledTable
+from engine.decision import CompiledExpression, CompiledTable
 from engine.diagnostics import Diagnostic, Severity
+from engine.dmn.load import load_dmn
+from engine.dmn.xml import DmnXmlError
 from engine.errors import InputError, LoadError, UnknownDecisionError
 from engine.evaluate import TableEvaluator, bits
+from engine.evaluate_boxed import ExpressionEvaluator
 from engine.feel import values as V
 from engine.graph import Graph, build_graph
 from engine.inputs import InputSpec
 from engine.layout import read_sheets
 from engine.model import TestTable
-from engine.workbook import WorkbookError, find_workbooks, read_workbook
+from engine.sources import DMN, find_sources
+from engine.types import DMN as DMN_TYPECHECK
+from engine.types import STRICT, TYPECHECKS, ItemType
+from engine.workbook import WorkbookError, read_workbook
 
 
 class Result:
@@ -31,9 +37,10 @@ class Result:
     aggregating COLLECT (``C+``, ``C#`` …).
     """
 
-    __slots__ = ("decision", "output", "_mask", "_selected", "_evaluator", "trace", "inputs")
+    __slots__ = ("decision", "output", "_mask", "_selected", "_evaluator", "trace", "inputs", "_coerced")
 
-    def __init__(self, decision: str, output: Any, mask: int, selected: tuple[int, ...], evaluator: TableEvaluator, trace: tuple["Result", ...], inputs: Mapping[str, Any]) -> None:  # fmt: skip
+    def __init__(self, decision: str, output: Any, mask: int, selected: tuple[int, ...], evaluator: "TableEvaluator | ExpressionEvaluator", trace: tuple["Result", ...], inputs: Mapping[str, Any], coerced: tuple[str, ...] = ()) -> None:  # fmt: skip
+        self._coerced = coerced  # typecheck="dmn": inputs made null, and why
         self.decision = decision
         self.output = output
         self._mask = mask
@@ -41,6 +48,13 @@ class Result:
         self._evaluator = evaluator
         self.trace = trace  # results of the required decisions, evaluated first
         self.inputs = inputs
+
+    @property
+    def value(self) -> Any:
+        """The decision's value as DMN defines it, and as other decisions see it:
+        the output of a single-output table or an expression, a context of several outputs,
+        a list for multi-hit tables."""
+        return decision_value(self.output, self._evaluator.output_names)
 
     @property
     def matched(self) -> tuple[str, ...]:
@@ -57,7 +71,7 @@ class Result:
     @property
     def applies(self) -> bool:
         """False when no rule matched (a default output may still be given)."""
-        return self._mask != 0
+        return self._mask != 0 or not isinstance(self._evaluator, TableEvaluator)
 
     @property
     def message(self) -> str:
@@ -71,8 +85,10 @@ class Result:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Inputs whose type no entry of their column can match (FEEL: null)."""
-        found = []
+        """Inputs made null by DMN type checks, and inputs whose type no entry of their column can match."""
+        found = list(self._coerced)
+        if not isinstance(self._evaluator, TableEvaluator):
+            return tuple(found)
         for index, name in zip(self._evaluator.columns, self._evaluator.table.input_names):
             if name is None or name not in self.inputs:
                 continue
@@ -102,8 +118,8 @@ class Result:
 @dataclass(frozen=True)
 class _Plan:
     name: str
-    evaluator: TableEvaluator
-    required: tuple[TableEvaluator, ...]
+    evaluator: "TableEvaluator | ExpressionEvaluator"
+    required: tuple["TableEvaluator | ExpressionEvaluator", ...]
     known_inputs: frozenset[str]
     ordered_inputs: tuple[str, ...]  # the main table's columns first, for messages
 
@@ -115,17 +131,24 @@ class Model:
     >>> model.decide("registrering", {"yrkesroll": "läkare", …}).output  # doctest: +SKIP
     """
 
-    def __init__(self, graph: Graph, tests: Sequence[TestTable], diagnostics: Sequence[Diagnostic], specs: Mapping[str, InputSpec], sources: Sequence[Path]) -> None:  # fmt: skip
+    def __init__(self, graph: Graph, tests: Sequence[TestTable], diagnostics: Sequence[Diagnostic], specs: Mapping[str, InputSpec], sources: Sequence[Path], typecheck: str = STRICT, outputs: Mapping[str, ItemType] | None = None) -> None:  # fmt: skip
         self.tests = tuple(tests)
         self.diagnostics = tuple(diagnostics)
         self.inputs = dict(specs)
         self.sources = tuple(sources)
+        self.typecheck = typecheck
+        self._declared = frozenset(n for n, spec in specs.items() if spec.item is not None)
         self.tables: dict[str, CompiledTable] = dict(graph.tables)
-        validators = {name: spec.check for name, spec in specs.items()}
-        evaluators = {
+        # Strict: the index validates a value on its slow path. DMN: values are
+        # made conforming (or null) once per call, before any table sees them.
+        validators = {name: spec.check for name, spec in specs.items()} if typecheck == STRICT else {}
+        evaluators: dict[str, TableEvaluator | ExpressionEvaluator] = {
             name: TableEvaluator(t, validators, reads_inputs=graph.inputs[name] & t.reads)
             for name, t in graph.tables.items()
         }
+        for name, e in graph.expressions.items():
+            declared = (outputs or {}).get(name)
+            evaluators[name] = ExpressionEvaluator(e, declared, typecheck, graph.inputs[name] & e.reads)
         self._plans = {
             name: _Plan(
                 name,
@@ -134,12 +157,12 @@ class Model:
                 graph.inputs[name],
                 _ordered_inputs(graph, name),
             )
-            for name in graph.tables
+            for name in evaluators
         }
 
     @property
     def decisions(self) -> tuple[str, ...]:
-        return tuple(self._plans)
+        return tuple(n for n, p in self._plans.items() if not getattr(p.evaluator, "is_knowledge", False))
 
     def inputs_of(self, decision: str) -> frozenset[str]:
         """The input names ``decision`` reads (its required decisions' included)."""
@@ -161,6 +184,11 @@ class Model:
             raise InputError(f"inputs must be a mapping of input names to values, not {type(inputs).__name__}")
         if not plan.known_inputs.issuperset(inputs):
             self._unknown_inputs(plan, inputs)
+        if self.typecheck == DMN_TYPECHECK:
+            return self._run(plan, *self._conforming(inputs))
+        if self._declared and not self._declared.isdisjoint(inputs):
+            # DMN input data are read by expressions too, not only through a table's index.
+            inputs = {n: (self.inputs[n].check(v) if n in self._declared else v) for n, v in inputs.items()}
         try:
             return self._run(plan, inputs)
         except InputError:
@@ -168,12 +196,25 @@ class Model:
             # the one the caller got wrong: name every problem, in column order.
             raise self._all_input_problems(plan, inputs) from None
 
-    def _run(self, plan: _Plan, inputs: Mapping[str, Any]) -> Result:
+    def _conforming(self, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+        values: dict[str, Any] = {}
+        warnings: list[str] = []
+        for name, value in inputs.items():
+            spec = self.inputs.get(name)
+            if spec is None:
+                values[name] = V.to_feel(value)
+                continue
+            values[name], warning = spec.coerce(value)
+            if warning:
+                warnings.append(warning)
+        return values, tuple(warnings)
+
+    def _run(self, plan: _Plan, inputs: Mapping[str, Any], coerced: tuple[str, ...] = ()) -> Result:
         decision = plan.name
         if not plan.required:
             evaluator = plan.evaluator
             output, mask, selected = evaluator.evaluate(inputs)
-            return Result(decision, output, mask, selected, evaluator, (), inputs)
+            return Result(decision, output, mask, selected, evaluator, (), inputs, coerced)
         context = dict(inputs)
         trace = []
         for evaluator in plan.required:
@@ -182,7 +223,7 @@ class Model:
             trace.append(Result(evaluator.name, output, mask, selected, evaluator, (), context))
         evaluator = plan.evaluator
         output, mask, selected = evaluator.evaluate(context)
-        return Result(decision, output, mask, selected, evaluator, tuple(trace), inputs)
+        return Result(decision, output, mask, selected, evaluator, tuple(trace), inputs, coerced)
 
     def decide_many(self, decision: str, cases: Iterable[Mapping[str, Any]]) -> Iterable[Result]:
         """Evaluate a stream of cases lazily (one result per case, in order)."""
@@ -237,6 +278,8 @@ class Model:
 def _ordered_inputs(graph: Graph, decision: str) -> tuple[str, ...]:
     names: dict[str, None] = {}
     for table_name in (decision, *reversed(graph.order[decision])):
+        if table_name not in graph.tables:
+            continue
         for name in graph.tables[table_name].input_names:
             if name is not None and name in graph.inputs[decision]:
                 names.setdefault(name)
@@ -264,26 +307,53 @@ class Loaded:
     graph: Graph
     specs: dict[str, InputSpec]
     sources: tuple[Path, ...]
+    typecheck: str = STRICT
+    #: declared types of decisions' values (DMN variables' typeRefs)
+    outputs: dict[str, ItemType] = field(default_factory=dict)
 
 
-def read(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Loaded:
-    """Read and compile workbooks without raising on workbook errors.
+def read(paths: str | os.PathLike | Iterable[str | os.PathLike], typecheck: str | None = None) -> Loaded:
+    """Read and compile workbooks and DMN models without raising on their errors.
 
+    ``typecheck`` is ``"strict"`` (a value breaking a declared type is an
+    input error; the default for workbooks) or ``"dmn"`` (it becomes null,
+    with a warning; the default when every file is a DMN model).
     Raises :class:`LoadError` only when a file cannot be read at all.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files: list[Path] = []
+    if typecheck is not None and typecheck not in TYPECHECKS:
+        raise ValueError(f"typecheck must be one of {', '.join(TYPECHECKS)}, not {typecheck!r}")
     try:
-        for path in paths:
-            files.extend(find_workbooks(Path(path)))
+        sources = [source for path in paths for source in find_sources(Path(path))]
     except WorkbookError as error:
         raise LoadError(str(error)) from None
+    files = [source.path for source in sources]
     diagnostics: list[Diagnostic] = []
     tables: list[CompiledTable] = []
+    expressions: list[CompiledExpression] = []
+    dmn_specs: dict[str, InputSpec] = {}
+    outputs: dict[str, ItemType] = {}
+    dmn_tables: set[int] = set()  # DMN declares inputs as input data, not by table columns
     tests: list[TestTable] = []
     cache = CellCache()
-    for file in files:
+    for source in sources:
+        file = source.path
+        if source.note:
+            diagnostics.append(Diagnostic("DT707", Severity.WARNING, source.note, hint="rename the file to match what it holds"))  # fmt: skip
+        if source.kind == DMN:
+            try:
+                model = load_dmn(file, cache)
+            except DmnXmlError as error:
+                raise LoadError(str(error) + (f" (line {error.line})" if error.line else "")) from None
+            tables.extend(model.tables)
+            dmn_tables.update(id(t) for t in model.tables)
+            expressions.extend(model.expressions)
+            diagnostics.extend(model.diagnostics)
+            outputs.update(model.outputs)
+            for declared in model.inputs.values():
+                dmn_specs[declared.name] = InputSpec(declared.name, None, None, declared.location, declared.type)
+            continue
         try:
             book = read_workbook(file)
         except WorkbookError as error:
@@ -295,7 +365,7 @@ def read(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Loaded:
             compiled, problems = compile_table(table, cache)
             tables.append(compiled)
             diagnostics.extend(problems)
-    if not tables:
+    if not tables and not expressions:
         diagnostics.append(
             Diagnostic(
                 "DT010", Severity.ERROR,
@@ -303,11 +373,14 @@ def read(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Loaded:
                 hint="a table starts with `Decision: NAME` in column A; see the README's sheet layout",
             )
         )  # fmt: skip
-    graph, problems = build_graph(tables)
+    graph, problems = build_graph(tables, expressions, dmn_specs)
     diagnostics.extend(problems)
-    specs, problems = _input_specs(tables, graph)
+    specs, problems = _input_specs([t for t in tables if id(t) not in dmn_tables], graph)
     diagnostics.extend(problems)
-    return Loaded(tuple(tables), tuple(tests), tuple(diagnostics), graph, specs, tuple(files))
+    specs.update(dmn_specs)
+    if typecheck is None:
+        typecheck = DMN_TYPECHECK if sources and all(s.kind == DMN for s in sources) else STRICT
+    return Loaded(tuple(tables), tuple(tests), tuple(diagnostics), graph, specs, tuple(files), typecheck, outputs)
 
 
 def _input_specs(tables: list[CompiledTable], graph: Graph) -> tuple[dict[str, InputSpec], list[Diagnostic]]:
@@ -335,8 +408,10 @@ def _input_specs(tables: list[CompiledTable], graph: Graph) -> tuple[dict[str, I
     return specs, problems
 
 
-def load(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Model:
-    """Load workbooks (files or folders of .xlsx) into a ready :class:`Model`.
+def load(paths: str | os.PathLike | Iterable[str | os.PathLike], typecheck: str | None = None) -> Model:
+    """Load workbooks and DMN models (files, or folders of .xlsx/.xlsm/.dmn) into a ready :class:`Model`.
+
+    ``typecheck``: see :func:`read`.
 
     Raises :class:`LoadError` listing every error found; warnings are kept
     in ``model.diagnostics``.
@@ -345,7 +420,7 @@ def load(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Model:
     >>> model.decisions                             # doctest: +SKIP
     ('registrering', 'kontakttyp', 'attribut')
     """
-    loaded = read(paths)
+    loaded = read(paths, typecheck)
     errors = [d for d in loaded.diagnostics if d.severity is Severity.ERROR]
     if errors:
         count = len(errors)
@@ -353,4 +428,12 @@ def load(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Model:
         where = f"{first.location}: " if first.location else ""
         more = f" (and {count - 1} more error{'s' if count > 2 else ''})" if count > 1 else ""
         raise LoadError(f"{where}{first.message}{more}", loaded.diagnostics)
-    return Model(loaded.graph, loaded.tests, loaded.diagnostics, loaded.specs, loaded.sources)
+    return model_of(loaded)
+
+
+def model_of(loaded: Loaded) -> Model:
+    """A model of what was read, even with errors (a cell that failed evaluates to null).
+
+    For tools that evaluate what they can, as the TCK runner does; :func:`load` refuses instead.
+    """
+    return Model(loaded.graph, loaded.tests, loaded.diagnostics, loaded.specs, loaded.sources, loaded.typecheck, loaded.outputs)

@@ -72,3 +72,29 @@ class CompiledTable:
     @property
     def output_names(self) -> tuple[str, ...]:
         return tuple(o.name for o in self.table.outputs)
+
+
+@dataclass(frozen=True)
+class CompiledExpression:
+    """A decision (or BKM) whose logic is a boxed expression, compiled to one closure."""
+
+    decision: Any  # engine.boxed.ExpressionDecision
+    evaluate: Callable[[Context], Any]
+    #: the DRG names it reads: required decisions, inputs and knowledge models
+    reads: frozenset[str]
+
+    @property
+    def name(self) -> str:
+        return self.decision.name
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return (self.decision.name,)
+
+    @property
+    def location(self) -> Any:
+        return self.decision.location
+
+    @property
+    def is_knowledge(self) -> bool:
+        return self.decision.kind == "knowledge"

@@ -8,13 +8,14 @@ neither are diagnostics with locations.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from engine.decision import CompiledTable
+from engine.decision import CompiledExpression, CompiledTable
 from engine.diagnostics import Diagnostic, Severity
 from engine.feel import ast
 from engine.feel.parser import FeelSyntaxError, parse_expression, parse_unary_tests
-from engine.model import Cell
+from engine.model import Cell, Location
 
 
 @dataclass(frozen=True)
@@ -24,27 +25,41 @@ class Graph:
     order: dict[str, tuple[str, ...]]
     #: per decision, the input names a caller may pass (transitively)
     inputs: dict[str, frozenset[str]]
+    #: decisions and knowledge models whose logic is a boxed expression (DMN)
+    expressions: dict[str, CompiledExpression] = field(default_factory=dict)
 
 
-def build_graph(tables: list[CompiledTable]) -> tuple[Graph, list[Diagnostic]]:
+Node = CompiledTable | CompiledExpression
+
+
+def _location(node: Node) -> Location:
+    return node.table.location if isinstance(node, CompiledTable) else node.location
+
+
+def build_graph(
+    tables: list[CompiledTable], expressions: Sequence[CompiledExpression] = (), declared_inputs: Iterable[str] = ()
+) -> tuple[Graph, list[Diagnostic]]:
+    """Order decisions; ``declared_inputs`` are inputs a model declares (DMN input data)."""
     problems: list[Diagnostic] = []
-    by_name: dict[str, CompiledTable] = {}
-    for table in tables:
+    by_name: dict[str, Node] = {}
+    nodes: list[Node] = [*tables, *expressions]
+    for table in nodes:
         other = by_name.get(table.name)
         if other is not None:
             problems.append(
                 Diagnostic(
-                    "DT603", Severity.ERROR, f"two decisions are named `{table.name}`", table.table.location,
-                    f"the other is at {other.table.location}; rename one", decision=table.name,
+                    "DT603", Severity.ERROR, f"two decisions are named `{table.name}`", _location(table),
+                    f"the other is at {_location(other)}; rename one", decision=table.name,
                 )
             )  # fmt: skip
             continue
         by_name[table.name] = table
 
-    column_inputs = {n for t in by_name.values() for n in t.header_reads}
+    column_inputs = {n for t in by_name.values() if isinstance(t, CompiledTable) for n in t.header_reads}
+    column_inputs |= set(declared_inputs)
     for table in by_name.values():
         for name in sorted(table.reads - set(by_name) - column_inputs):
-            cell = _first_cell_reading(table, name)
+            cell = _first_cell_reading(table, name) if isinstance(table, CompiledTable) else None
             options = sorted(column_inputs | set(by_name))
             close = difflib.get_close_matches(name, options, n=1)
             hint = f"did you mean `{close[0]}`? " if close else ""
@@ -52,7 +67,7 @@ def build_graph(tables: list[CompiledTable]) -> tuple[Graph, list[Diagnostic]]:
                 Diagnostic(
                     "DT602", Severity.ERROR,
                     f"`{name}` is neither an input column nor a decision",
-                    cell.location if cell else table.table.location,
+                    cell.location if cell else _location(table),
                     hint + f'if it is a text value, put it in double quotes: "{name}"',
                     decision=table.name,
                 )
@@ -68,7 +83,7 @@ def build_graph(tables: list[CompiledTable]) -> tuple[Graph, list[Diagnostic]]:
             problems.append(
                 Diagnostic(
                     "DT601", Severity.ERROR, "decisions require each other in a cycle: " + " → ".join(cycle),
-                    table.table.location, "a decision cannot depend on itself, directly or through others",
+                    _location(table), "a decision cannot depend on itself, directly or through others",
                     decision=name,
                 )
             )  # fmt: skip
@@ -90,10 +105,12 @@ def build_graph(tables: list[CompiledTable]) -> tuple[Graph, list[Diagnostic]]:
                 continue
             seen_cycles.add(key)
         unique.append(d)
-    return Graph(by_name, order, inputs), unique
+    only_tables = {n: t for n, t in by_name.items() if isinstance(t, CompiledTable)}
+    only_expressions = {n: t for n, t in by_name.items() if isinstance(t, CompiledExpression)}
+    return Graph(only_tables, order, inputs, only_expressions), unique
 
 
-def _visit(name: str, tables: dict[str, CompiledTable], path: list[str], done: set[str], out: list[str]) -> list[str] | None:  # fmt: skip
+def _visit(name: str, tables: Mapping[str, Node], path: list[str], done: set[str], out: list[str]) -> list[str] | None:  # fmt: skip
     if name in path:
         return path[path.index(name) :] + [name]
     if name in done:

@@ -15,6 +15,7 @@ from typing import Any
 from engine.errors import InputError
 from engine.feel import values as V
 from engine.model import Location
+from engine.types import ItemType, problem
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,15 @@ class InputSpec:
     type: str | None  # declared type, or None
     allowed: tuple[Any, ...] | None  # declared allowed values (None may be among them)
     location: Location | None = None  # where it was declared
+    item: ItemType | None = None  # a DMN typeRef, resolved
 
     def check(self, value: Any) -> Any:
         """The value in FEEL form, or :class:`InputError` saying what is valid."""
         value = V.to_feel(value)  # NaN and infinities become null, as everywhere
+        if self.item is not None:
+            found = problem(value, self.item)
+            if found:
+                raise InputError(f"input `{self.name}` {found}" if found.startswith("expects") else f"input `{self.name}`: {found}", self.name, value)  # fmt: skip
         if value is None:
             if self.allowed is not None and None not in self.allowed:
                 raise InputError(
@@ -45,6 +51,13 @@ class InputSpec:
                 value,
             )
         return value
+
+    def coerce(self, value: Any) -> tuple[Any, str | None]:
+        """DMN's type semantics: a value that does not conform becomes null, with a warning."""
+        try:
+            return self.check(value), None
+        except InputError as error:
+            return None, f"{error}; the value is null"
 
     def _check_type(self, value: Any) -> Any:
         cat = V.category(value)

@@ -13,17 +13,38 @@ from typing import Any
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """Where something is in a workbook: ``registrering!C7``."""
+    """Where something is: ``registrering!C7`` in a workbook, an element of a DMN file.
+
+    For DMN, ``element`` is the XML element's id (or its tag when it has none),
+    ``line`` its line in the file, and ``rule``/``column`` (1-based) place an
+    entry inside a decision table; ``sheet`` then holds the decision's name.
+    """
 
     sheet: str
     cell: str | None = None
     workbook: str | None = field(default=None, compare=False)
+    element: str | None = None
+    line: int | None = field(default=None, compare=False)
+    rule: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
+        if self.element is not None or self.line is not None:
+            return self._dmn()
         sheet = self.sheet
         if not sheet.replace("_", "").isalnum():
             sheet = "'" + sheet.replace("'", "''") + "'"
         return f"{sheet}!{self.cell}" if self.cell else sheet
+
+    def _dmn(self) -> str:
+        file = self.workbook.replace("\\", "/").rsplit("/", 1)[-1] if self.workbook else "(dmn)"
+        where = f"{file}:{self.line}" if self.line else file
+        parts = [f"#{self.element}"] if self.element else []
+        if self.rule is not None:
+            parts.append(f"rule {self.rule}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return f"{where} [{', '.join(parts)}]" if parts else where
 
 
 class HitPolicy(enum.Enum):
@@ -64,6 +85,8 @@ class InputColumn:
     expression: Cell  # the input expression, usually a name: ``yrkesroll``
     type: str | None = None  # one of engine.feel.values.TYPES
     allowed: tuple[Any, ...] | None = None  # FEEL values, in the order written
+    allowed_text: str | None = None  # the allowed values as written (DMN: any unary tests)
+    label: str | None = None  # DMN's label of the column, when it differs from the expression
 
     @property
     def name(self) -> str:
@@ -77,6 +100,8 @@ class OutputColumn:
     type: str | None = None
     allowed: tuple[Any, ...] | None = None
     default: Cell | None = None
+    allowed_text: str | None = None  # the allowed values as written (DMN: any unary tests)
+    label: str | None = None
 
 
 @dataclass(frozen=True)

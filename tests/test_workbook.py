@@ -73,7 +73,7 @@ def test_folder_without_workbooks(tmp_path):
     (tmp_path / "rules.csv").write_text("a,b\n")
     (tmp_path / "~$lock.xlsx").write_bytes(b"")
     message = refused(tmp_path)
-    assert message.endswith("the folder holds no .xlsx or .xlsm workbook")
+    assert message.endswith("the folder holds no .xlsx, .xlsm or .dmn file")
 
 
 def test_folder_reads_every_workbook_and_skips_excel_lock_files(tmp_path):
