@@ -78,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     run.add_argument("--explain", action="store_true", help="show which rule fired and why each other did not")
     run.add_argument("--format", choices=("json", "table"), default="json")
+    _typecheck_option(run)
     run.set_defaults(run=_eval)
 
     show = commands.add_parser("show", help="print decision tables as text")
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("tables", nargs="*", metavar="TABLES")
     test.add_argument("--format", choices=("text", "json"), default="text")
     test.add_argument("--quiet", "-q", action="store_true", help="print only failures and the summary")
+    _typecheck_option(test)
     test.set_defaults(run=_test)
 
     lint = commands.add_parser("lint", help="check tables for gaps, overlaps and other problems")
@@ -106,7 +108,20 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--out", dest="target", required=True, metavar="RESULTS", help="results.csv, .jsonl or .xlsx")
     batch.add_argument("--no-progress", action="store_true", help="never show the progress bar")
     batch.set_defaults(run=_batch)
+
+    convert = commands.add_parser("convert", help="convert workbooks to DMN 1.3, or DMN models to a workbook")
+    convert.add_argument("source", nargs="+", metavar="IN", help="a workbook, a .dmn model, or a folder of them")
+    convert.add_argument("target", metavar="OUT", help="OUT.dmn (DMN 1.3 with a diagram) or OUT.xlsx (the sheet layout)")
+    convert.set_defaults(run=_convert)
     return parser
+
+
+def _typecheck_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--typecheck", choices=("strict", "dmn"), default=None,
+        help="a value breaking a declared type: strict = an input error (workbooks' default), "
+        "dmn = null with a warning (DMN models' default)",
+    )  # fmt: skip
 
 
 def _tables(paths: Sequence[str]) -> list[str]:
@@ -148,7 +163,7 @@ def _eval(args: argparse.Namespace) -> int:
     from engine.feel.values import to_json
 
     data = _read_json_input(args.input)
-    model = engine.load(_tables(args.tables))
+    model = engine.load(_tables(args.tables), typecheck=args.typecheck)
     cases = data if isinstance(data, list) else [data]
     results: list[dict[str, Any]] = []
     status = OK
@@ -248,7 +263,7 @@ def _test(args: argparse.Namespace) -> int:
     from engine.feel.values import describe, to_json
     from engine.testing import run_tests
 
-    model = engine.load(_tables(args.tables))
+    model = engine.load(_tables(args.tables), typecheck=args.typecheck)
     outcomes = run_tests(model)
     if not outcomes:
         raise UsageError("the workbooks hold no test table (a table titled `Test: DECISION`)")
@@ -326,6 +341,23 @@ def _batch(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     print(summary.line(), file=sys.stderr)
     return FAILED if summary.errors else OK
+
+
+# ------------------------------------------------------------------- convert
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from engine.convert import convert
+    from engine.sheet_writer import ConversionError
+
+    try:
+        summary = convert(args.source, Path(args.target))
+    except ConversionError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot write {args.target}: {error.strerror}") from None
+    print(summary, file=sys.stderr)
+    return OK
 
 
 if __name__ == "__main__":

@@ -139,6 +139,8 @@ class Model:
         self.typecheck = typecheck
         self._declared = frozenset(n for n, spec in specs.items() if spec.item is not None)
         self.tables: dict[str, CompiledTable] = dict(graph.tables)
+        #: decisions and knowledge models whose logic is a boxed expression (DMN)
+        self.expressions: dict[str, CompiledExpression] = dict(graph.expressions)
         # Strict: the index validates a value on its slow path. DMN: values are
         # made conforming (or null) once per call, before any table sees them.
         validators = {name: spec.check for name, spec in specs.items()} if typecheck == STRICT else {}
@@ -186,9 +188,14 @@ class Model:
             self._unknown_inputs(plan, inputs)
         if self.typecheck == DMN_TYPECHECK:
             return self._run(plan, *self._conforming(inputs))
-        if self._declared and not self._declared.isdisjoint(inputs):
-            # DMN input data are read by expressions too, not only through a table's index.
-            inputs = {n: (self.inputs[n].check(v) if n in self._declared else v) for n, v in inputs.items()}
+        if self._declared:
+            # DMN input data are read by expressions too, not only through a table's index:
+            # check them all up front, the absent ones included (as a workbook column does).
+            try:
+                checked = {n: self.inputs[n].check(inputs.get(n)) for n in plan.known_inputs & self._declared}
+            except InputError:
+                raise self._all_input_problems(plan, inputs) from None
+            inputs = {**inputs, **{n: v for n, v in checked.items() if n in inputs}}
         try:
             return self._run(plan, inputs)
         except InputError:

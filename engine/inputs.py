@@ -54,6 +54,8 @@ class InputSpec:
 
     def coerce(self, value: Any) -> tuple[Any, str | None]:
         """DMN's type semantics: a value that does not conform becomes null, with a warning."""
+        if value is None:
+            return None, None  # nothing to make null
         try:
             return self.check(value), None
         except InputError as error:

@@ -83,8 +83,16 @@ def kind_of(value: Any) -> str:
 
 
 def problem(value: Any, item: ItemType | None) -> str | None:
-    """Why ``value`` does not conform to ``item``; None when it does (null always does)."""
-    if item is None or value is None:
+    """Why ``value`` does not conform to ``item``; None when it does.
+
+    Null conforms to every type, and to allowed values only when they accept it
+    (``"a", "b", null``): a workbook's strict check wants a value there.
+    """
+    if item is None:
+        return None
+    if value is None:
+        if item.allowed is not None and item.element is None and item.allowed(None) is not True:
+            return f"null is not an allowed value of {item.name} ({item.allowed_text})"
         return None
     if item.element is not None:
         if not isinstance(value, list):

@@ -54,7 +54,7 @@ GRADE_TABLE = """
     <decisionTable id="t_grade" hitPolicy="UNIQUE">
       <input id="c_age" label="Age"><inputExpression typeRef="number"><text>age</text></inputExpression></input>
       <output id="c_grade" name="grade" typeRef="string">
-        <outputValues><text>"child", "adult"</text></outputValues>
+        <outputValues><text>"child", "adult", "unknown"</text></outputValues>
         <defaultOutputEntry><text>"unknown"</text></defaultOutputEntry>
       </output>
       <annotation name="Source"/>
@@ -71,3 +71,26 @@ GRADE_TABLE = """
     </decisionTable>
   </decision>
 """
+
+
+def tck_module():
+    """bench/tck.py as a module (it is a script, not part of the package)."""
+    import importlib.util
+    import sys
+
+    if "tck" in sys.modules:
+        return sys.modules["tck"]
+    repo = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("tck", repo / "bench" / "tck.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["tck"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def xsd() -> Path:
+    """DMN13.xsd, which the OMG publishes and the TCK ships (read there, never copied into the repo)."""
+    path = tck_module().default_tck_dir() / "DMN13.xsd"
+    assert path.is_file(), f"DMN13.xsd not found at {path}: set DMN_TCK_DIR to the TCK's TestCases folder, which holds it"
+    return path

@@ -18,8 +18,8 @@ def test_every_dmn_version_reads_into_the_same_table_model(tmp_path, ns):
     table = model.tables["grade"].table
     assert table.hit_policy is HitPolicy.UNIQUE
     assert [c.name for c in table.inputs] == ["age"]
-    assert table.outputs[0].allowed == ("child", "adult")
-    assert table.outputs[0].allowed_text == '"child", "adult"'
+    assert table.outputs[0].allowed == ("child", "adult", "unknown")
+    assert table.outputs[0].allowed_text == '"child", "adult", "unknown"'
     assert [r.annotations for r in table.rules] == [("law 1",), ("law 2",)]
     assert table.annotations == ("Source",)
     assert model.decide("grade", {"age": 12}).value == "child"
@@ -241,3 +241,21 @@ def test_the_workbook_default_stays_strict(tmp_path):
     assert relaxed.output is None and relaxed.warnings == ('input `x` expects a number, got the text "a"; the value is null',)
     with pytest.raises(ValueError, match="typecheck must be one of strict, dmn"):
         engine.load(path, typecheck="loose")
+
+
+def test_cli_typecheck_option_chooses_the_semantics(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from helpers_core import CLI
+
+    path = write_xlsx(tmp_path / "t.xlsx", [["Decision: d"], ["F", "input", "output"], ["Rule", "x", "o"],
+                                            ["Type", "number", ""], ["R1", "> 1", '"big"'], ["R2", "-", '"any"']])  # fmt: skip
+    base = [sys.executable, str(CLI), "eval", str(path), "-d", "d", "-i", '{"x": "a"}']
+    strict = subprocess.run(base, capture_output=True, text=True)
+    assert strict.returncode == 2 and "input `x` expects a number" in strict.stderr
+    relaxed = subprocess.run([*base, "--typecheck", "dmn"], capture_output=True, text=True)
+    answer = json.loads(relaxed.stdout)
+    assert relaxed.returncode == 0 and answer["output"] == {"o": "any"} and answer["matched"] == ["R2"]
+    assert answer["warnings"] == ['input `x` expects a number, got the text "a"; the value is null']

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import subprocess
 import sys
@@ -12,14 +11,10 @@ from pathlib import Path
 
 import pytest
 from helpers_core import REPO
-from helpers_dmn import GRADE_TABLE, dmn, input_data, literal_decision
+from helpers_dmn import GRADE_TABLE, dmn, input_data, literal_decision, tck_module
 from lxml import etree
 
-spec = importlib.util.spec_from_file_location("tck", REPO / "bench" / "tck.py")
-assert spec is not None and spec.loader is not None
-tck = importlib.util.module_from_spec(spec)
-sys.modules["tck"] = tck
-spec.loader.exec_module(tck)
+tck = tck_module()
 
 NS = 'xmlns="http://www.omg.org/spec/DMN/20160719/testcase" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"'  # noqa: E501
 

@@ -432,7 +432,8 @@ class _Reader:
             if not notes and description is not None and annotations == () and (description.text or "").strip():
                 notes = [(description.text or "").strip()]
             notes = (notes + [""] * len(annotations))[: max(len(annotations), len(notes))]
-            rules.append(Rule(str(number), number, cells_in, cells_out, tuple(notes), self.at(rule, number)))
+            label = (rule.get("label") or "").strip() or str(number)
+            rules.append(Rule(label, number, cells_in, cells_out, tuple(notes), self.at(rule, number)))
         if not annotations and any(r.annotations for r in rules):
             annotations = ("Description",)
         return DecisionTable(
