@@ -160,7 +160,7 @@ def _read_json_input(text: str) -> Any:
 
 def _eval(args: argparse.Namespace) -> int:
     import engine
-    from engine.feel.values import to_json
+    from engine.output import failed_case_json, result_json
 
     data = _read_json_input(args.input)
     model = engine.load(_tables(args.tables), typecheck=args.typecheck)
@@ -171,37 +171,18 @@ def _eval(args: argparse.Namespace) -> int:
         try:
             result = model.decide(args.decision, case)
         except engine.DecisionError as error:
-            results.append({"decision": args.decision, "output": None, "matched": list(error.rules), "error": str(error)})
+            results.append(failed_case_json(args.decision, error))
             status = FAILED
             continue
-        entry = result.as_dict()
         if not result.applies and result.output is None:
             status = FAILED
-        if args.explain:
-            entry["explanation"] = _explanation(model, result)
-        warnings = result.warnings
-        if warnings:
-            entry["warnings"] = list(warnings)
-        results.append(entry)
+        results.append(result_json(result, model, explain=args.explain))
     if args.format == "json":
         payload = results if isinstance(data, list) else results[0]
-        print(json.dumps(to_json(payload), ensure_ascii=False, indent=2))
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         _print_eval_tables(results)
     return status
-
-
-def _explanation(model: Any, result: Any) -> list[dict[str, Any]]:
-    from engine.explain import explain
-
-    return [
-        {
-            "decision": table.decision,
-            "hit_policy": table.hit_policy,
-            "rules": [{"rule": r.label, "matched": r.matched, "selected": r.selected, "reason": r.reason} for r in table.rules],
-        }
-        for table in explain(model, result)
-    ]
 
 
 def _print_eval_tables(results: list[dict[str, Any]]) -> None:
@@ -214,7 +195,7 @@ def _print_eval_tables(results: list[dict[str, Any]]) -> None:
             print(f"case {number}")
         output = entry.get("output")
         if "error" in entry:
-            print(f"error: {entry['error']}")
+            print(f"error: {entry['message']}")
         elif output is None:
             print(entry.get("message", "no rule applies"))
         elif isinstance(output, dict):

@@ -14,7 +14,15 @@ from engine.decision import CompiledExpression, CompiledTable
 from engine.diagnostics import Diagnostic, Severity
 from engine.dmn.load import load_dmn
 from engine.dmn.xml import DmnXmlError
-from engine.errors import InputError, LoadError, UnknownDecisionError
+from engine.errors import (
+    DECISION_AS_INPUT,
+    NOT_A_CONTEXT,
+    UNKNOWN_INPUT,
+    InputError,
+    InputProblem,
+    LoadError,
+    UnknownDecisionError,
+)
 from engine.evaluate import TableEvaluator, bits
 from engine.evaluate_boxed import ExpressionEvaluator
 from engine.feel import values as V
@@ -105,11 +113,10 @@ class Result:
         return tuple(found)
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``{"decision", "output", "matched"}`` (+ ``selected``)."""
-        data: dict[str, Any] = {"decision": self.decision, "output": V.to_json(self.output), "matched": list(self.matched)}
-        if not self.applies:
-            data["message"] = self.message
-        return data
+        """JSON-ready ``{"decision", "output", "matched", "message"}``, as the CLI and the server give it."""
+        from engine.output import result_json  # late: output formats results, so it imports this module
+
+        return result_json(self)
 
     def __repr__(self) -> str:
         return f"Result(decision={self.decision!r}, output={self.output!r}, matched={self.matched!r})"
@@ -170,6 +177,14 @@ class Model:
         """The input names ``decision`` reads (its required decisions' included)."""
         return self._plan(decision).known_inputs
 
+    def input_order(self, decision: str) -> tuple[str, ...]:
+        """The inputs of ``decision`` in the order its columns read them (forms and schemas list them so)."""
+        return self._plan(decision).ordered_inputs
+
+    def required_decisions(self, decision: str) -> tuple[str, ...]:
+        """The decisions ``decision`` needs, in the order they are evaluated."""
+        return tuple(e.name for e in self._plan(decision).required)
+
     def decide(self, decision: str, inputs: Mapping[str, Any]) -> Result:
         """Evaluate ``decision`` for ``inputs`` (a plain dict of input name -> value).
 
@@ -183,7 +198,8 @@ class Model:
         if plan is None:
             plan = self._plan(decision)  # raises UnknownDecisionError
         if not isinstance(inputs, Mapping):
-            raise InputError(f"inputs must be a mapping of input names to values, not {type(inputs).__name__}")
+            message = f"inputs must be a mapping of input names to values, not {type(inputs).__name__}"
+            raise InputError(message, problems=(InputProblem(None, NOT_A_CONTEXT, message),))
         if not plan.known_inputs.issuperset(inputs):
             self._unknown_inputs(plan, inputs)
         if self.typecheck == DMN_TYPECHECK:
@@ -243,7 +259,10 @@ class Model:
             close = difflib.get_close_matches(decision, list(self._plans), n=1)
             suggestion = f" (did you mean `{close[0]}`?)" if close else ""
             known = ", ".join(f"`{d}`" for d in self._plans) or "none"
-            raise UnknownDecisionError(f"no decision named `{decision}`{suggestion}; decisions: {known}", decision)
+            raise UnknownDecisionError(
+                f"no decision named `{decision}`{suggestion}; decisions: {known}",
+                decision, tuple(self._plans), close[0] if close else None,
+            )  # fmt: skip
         return plan
 
     def _all_input_problems(self, plan: _Plan, inputs: Mapping[str, Any]) -> InputError:
@@ -261,25 +280,33 @@ class Model:
         if len(problems) == 1:
             return problems[0]
         message = f"{len(problems)} problems with the inputs: " + "; ".join(str(p) for p in problems)
-        return InputError(message, problems[0].name, problems[0].value)
+        return InputError(message, problems[0].name, problems[0].value, [q for p in problems for q in p.problems])
 
     def _unknown_inputs(self, plan: _Plan, inputs: Mapping[str, Any]) -> None:
         problems = []
+        found: list[InputProblem] = []
         for name in inputs:
             if name in plan.known_inputs:
                 continue
             if name in self._plans:
                 problems.append(f"`{name}` is a decision computed from other inputs; it cannot be passed as an input")
+                found.append(InputProblem(str(name), DECISION_AS_INPUT, problems[-1], inputs[name]))
                 continue
             close = difflib.get_close_matches(str(name), list(plan.known_inputs), n=1)
             suggestion = f" (did you mean `{close[0]}`?)" if close else ""
             problems.append(f"no input `{name}`{suggestion}")
+            found.append(
+                InputProblem(
+                    str(name), UNKNOWN_INPUT, problems[-1], inputs[name],
+                    tuple(sorted(plan.known_inputs)), close[0] if close else None,
+                )
+            )  # fmt: skip
         unknown = [str(n) for n in inputs if n not in plan.known_inputs]
         lead = f"decision `{plan.name}` has " if problems[0].startswith("no input") else f"decision `{plan.name}`: "
         raise InputError(
             f"{lead}{'; '.join(problems)}; its inputs: {', '.join(sorted(plan.known_inputs))}",
-            unknown[0],
-        )
+            unknown[0], problems=found,
+        )  # fmt: skip
 
 
 def _ordered_inputs(graph: Graph, decision: str) -> tuple[str, ...]:

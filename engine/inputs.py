@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import InputError
+from engine.errors import MISSING, NOT_ALLOWED, WRONG_TYPE, InputError, InputProblem
 from engine.feel import values as V
 from engine.model import Location
 from engine.types import ItemType, problem
@@ -32,24 +32,23 @@ class InputSpec:
         if self.item is not None:
             found = problem(value, self.item)
             if found:
-                raise InputError(f"input `{self.name}` {found}" if found.startswith("expects") else f"input `{self.name}`: {found}", self.name, value)  # fmt: skip
+                message = f"input `{self.name}` {found}" if found.startswith("expects") else f"input `{self.name}`: {found}"
+                raise self._error(WRONG_TYPE, message, value)
         if value is None:
             if self.allowed is not None and None not in self.allowed:
-                raise InputError(
-                    f"input `{self.name}` is missing; it must be one of {_listing(self.allowed)}", self.name, value
-                )
+                message = f"input `{self.name}` is missing; it must be one of {_listing(self.allowed)}"
+                raise self._error(MISSING, message, value)
             return None
         if self.type is not None:
             value = self._check_type(value)
         if self.allowed is not None and not any(V.equals(value, a) is True for a in self.allowed):
             close = difflib.get_close_matches(str(value), [a for a in self.allowed if isinstance(a, str)], n=1)
             suggestion = f" (did you mean {V.describe(close[0])}?)" if close else ""
-            raise InputError(
+            message = (
                 f"input `{self.name}`: {V.describe(value)} is not an allowed value{suggestion}; "
-                f"allowed: {_listing(self.allowed)}",
-                self.name,
-                value,
+                f"allowed: {_listing(self.allowed)}"
             )
+            raise self._error(NOT_ALLOWED, message, value, close[0] if close else None)
         return value
 
     def coerce(self, value: Any) -> tuple[Any, str | None]:
@@ -61,6 +60,10 @@ class InputSpec:
         except InputError as error:
             return None, f"{error}; the value is null"
 
+    def _error(self, code: str, message: str, value: Any, did_you_mean: Any = None) -> InputError:
+        found = InputProblem(self.name, code, message, value, self.allowed, did_you_mean, self.type)
+        return InputError(message, self.name, value, (found,))
+
     def _check_type(self, value: Any) -> Any:
         cat = V.category(value)
         if cat == self.type:
@@ -70,11 +73,7 @@ class InputSpec:
                 return _dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        raise InputError(
-            f"input `{self.name}` expects a {self.type}, got {_kind(value)} {V.describe(value)}",
-            self.name,
-            value,
-        )
+        raise self._error(WRONG_TYPE, f"input `{self.name}` expects a {self.type}, got {_kind(value)} {V.describe(value)}", value)
 
 
 def _kind(value: Any) -> str:

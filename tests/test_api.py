@@ -39,7 +39,9 @@ def test_decide_returns_a_result(model):
     assert result.selected == ("R1",)
     assert result.applies
     assert result.message == "decision `d`: rule R1 applies"
-    assert result.as_dict() == {"decision": "d", "output": {"o": "barn hos läkare"}, "matched": ["R1"]}
+    assert result.as_dict() == {
+        "decision": "d", "output": {"o": "barn hos läkare"}, "matched": ["R1"], "message": "decision `d`: rule R1 applies"
+    }  # fmt: skip
     assert result.trace == ()
     assert result.warnings == ()
 

@@ -47,8 +47,9 @@ def test_eval_prints_decision_output_and_matched():
     run = dtable("eval", "--decision", "registrering", "--input", json.dumps(LÄKARE))
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
-    assert set(result) == {"decision", "output", "matched"}
+    assert set(result) == {"decision", "output", "matched", "message"}
     assert result["decision"] == "registrering"
+    assert result["message"] == "decision `registrering`: rule R18 applies"
     assert result["matched"] == ["R18"]
     assert result["output"]["vårdkontakt"] == "Text som inte ersätter besök"
     assert result["output"]["avslutar_ärendet"] == "jag"
@@ -86,7 +87,11 @@ def test_eval_explain():
         "matched": False,
         "selected": False,
         "reason": 'yrkesroll = "läkare" does not match `"sjuksköterska"` (registrering!B6)',
+        "stopped_by": {"input": "yrkesroll", "value": "läkare", "entry": '"sjuksköterska"', "location": "registrering!B6"},
+        "annotations": {"Källa": "3.1.1", "Scenario": first["annotations"]["Scenario"]},
     }
+    assert first["annotations"]["Scenario"].startswith("Sjuksköterska ger egenvårdsråd")
+    assert explanation[0]["output"] == {"kontakttyp": "Text som inte ersätter besök"}
 
 
 def test_eval_table_format():
@@ -112,7 +117,9 @@ def test_unique_conflict_exits_1_naming_the_rules(tiny):
     assert run.returncode == 1
     result = json.loads(run.stdout)
     assert result["matched"] == ["R1", "R2"]
-    assert "R1, R2" in result["error"]
+    assert result["output"] is None
+    assert "R1, R2" in result["message"]
+    assert result["error"] == {"code": "rule-conflict", "message": result["message"], "decision": "d", "rules": ["R1", "R2"]}
 
 
 def test_one_failing_case_of_many_exits_1(tiny):
