@@ -13,6 +13,7 @@ from engine.compile import CellCache, compile_table
 from engine.decision import CompiledExpression, CompiledTable
 from engine.diagnostics import Diagnostic, Severity
 from engine.dmn.load import load_dmn
+from engine.dmn.lower import ServiceDefinition
 from engine.dmn.xml import DmnXmlError
 from engine.errors import (
     DECISION_AS_INPUT,
@@ -24,7 +25,7 @@ from engine.errors import (
     UnknownDecisionError,
 )
 from engine.evaluate import TableEvaluator, bits
-from engine.evaluate_boxed import ExpressionEvaluator
+from engine.evaluate_boxed import ExpressionEvaluator, ServiceEvaluator
 from engine.feel import values as V
 from engine.graph import Graph, build_graph
 from engine.inputs import InputSpec
@@ -47,7 +48,7 @@ class Result:
 
     __slots__ = ("decision", "output", "_mask", "_selected", "_evaluator", "trace", "inputs", "_coerced")
 
-    def __init__(self, decision: str, output: Any, mask: int, selected: tuple[int, ...], evaluator: "TableEvaluator | ExpressionEvaluator", trace: tuple["Result", ...], inputs: Mapping[str, Any], coerced: tuple[str, ...] = ()) -> None:  # fmt: skip
+    def __init__(self, decision: str, output: Any, mask: int, selected: tuple[int, ...], evaluator: "TableEvaluator | ExpressionEvaluator | ServiceEvaluator", trace: tuple["Result", ...], inputs: Mapping[str, Any], coerced: tuple[str, ...] = ()) -> None:  # fmt: skip
         self._coerced = coerced  # typecheck="dmn": inputs made null, and why
         self.decision = decision
         self.output = output
@@ -125,7 +126,7 @@ class Result:
 @dataclass(frozen=True)
 class _Plan:
     name: str
-    evaluator: "TableEvaluator | ExpressionEvaluator"
+    evaluator: "TableEvaluator | ExpressionEvaluator | ServiceEvaluator"
     required: tuple["TableEvaluator | ExpressionEvaluator", ...]
     known_inputs: frozenset[str]
     ordered_inputs: tuple[str, ...]  # the main table's columns first, for messages
@@ -138,7 +139,7 @@ class Model:
     >>> model.decide("registrering", {"yrkesroll": "läkare", …}).output  # doctest: +SKIP
     """
 
-    def __init__(self, graph: Graph, tests: Sequence[TestTable], diagnostics: Sequence[Diagnostic], specs: Mapping[str, InputSpec], sources: Sequence[Path], typecheck: str = STRICT, outputs: Mapping[str, ItemType] | None = None) -> None:  # fmt: skip
+    def __init__(self, graph: Graph, tests: Sequence[TestTable], diagnostics: Sequence[Diagnostic], specs: Mapping[str, InputSpec], sources: Sequence[Path], typecheck: str = STRICT, outputs: Mapping[str, ItemType] | None = None, services: Mapping[str, ServiceDefinition] | None = None) -> None:  # fmt: skip
         self.tests = tuple(tests)
         self.diagnostics = tuple(diagnostics)
         self.inputs = dict(specs)
@@ -168,6 +169,9 @@ class Model:
             )
             for name in evaluators
         }
+        for name, service in (services or {}).items():
+            if name not in self._plans:
+                self._plans[name] = _service_plan(graph, service, evaluators)
 
     @property
     def decisions(self) -> tuple[str, ...]:
@@ -309,6 +313,33 @@ class Model:
         )  # fmt: skip
 
 
+def _service_plan(graph: Graph, service: ServiceDefinition, evaluators: Mapping[str, Any]) -> _Plan:
+    """Evaluate the output decisions, taking the input decisions as given (DMN 1.5 §10.4)."""
+    given = set(service.input_decisions)
+    steps: list[Any] = []
+    seen: set[str] = set()
+    reads: set[str] = set(given)
+
+    def visit(name: str) -> None:
+        if name in seen or name in given or name not in evaluators:
+            return
+        seen.add(name)
+        node = graph.tables.get(name) or graph.expressions.get(name)
+        needed = node.reads if node is not None else frozenset()
+        for other in sorted(needed):
+            if other in evaluators:
+                visit(other)
+            else:
+                reads.add(other)
+        steps.append(evaluators[name])
+
+    for output in service.outputs:
+        visit(output)
+    known = frozenset(reads)
+    evaluator = ServiceEvaluator(service.name, service.outputs, steps, decision_value, known)
+    return _Plan(service.name, evaluator, (), known, (*service.input_decisions, *service.input_data))
+
+
 def _ordered_inputs(graph: Graph, decision: str) -> tuple[str, ...]:
     names: dict[str, None] = {}
     for table_name in (decision, *reversed(graph.order[decision])):
@@ -344,6 +375,8 @@ class Loaded:
     typecheck: str = STRICT
     #: declared types of decisions' values (DMN variables' typeRefs)
     outputs: dict[str, ItemType] = field(default_factory=dict)
+    #: DMN decision services, invoked like decisions
+    services: dict[str, ServiceDefinition] = field(default_factory=dict)
 
 
 def read(paths: str | os.PathLike | Iterable[str | os.PathLike], typecheck: str | None = None) -> Loaded:
@@ -368,6 +401,7 @@ def read(paths: str | os.PathLike | Iterable[str | os.PathLike], typecheck: str 
     expressions: list[CompiledExpression] = []
     dmn_specs: dict[str, InputSpec] = {}
     outputs: dict[str, ItemType] = {}
+    services: dict[str, ServiceDefinition] = {}
     dmn_tables: set[int] = set()  # DMN declares inputs as input data, not by table columns
     tests: list[TestTable] = []
     cache = CellCache()
@@ -385,6 +419,7 @@ def read(paths: str | os.PathLike | Iterable[str | os.PathLike], typecheck: str 
             expressions.extend(model.expressions)
             diagnostics.extend(model.diagnostics)
             outputs.update(model.outputs)
+            services.update(model.services)
             for declared in model.inputs.values():
                 dmn_specs[declared.name] = InputSpec(declared.name, None, None, declared.location, declared.type)
             continue
@@ -414,7 +449,7 @@ def read(paths: str | os.PathLike | Iterable[str | os.PathLike], typecheck: str 
     specs.update(dmn_specs)
     if typecheck is None:
         typecheck = DMN_TYPECHECK if sources and all(s.kind == DMN for s in sources) else STRICT
-    return Loaded(tuple(tables), tuple(tests), tuple(diagnostics), graph, specs, tuple(files), typecheck, outputs)
+    return Loaded(tuple(tables), tuple(tests), tuple(diagnostics), graph, specs, tuple(files), typecheck, outputs, services)
 
 
 def _input_specs(tables: list[CompiledTable], graph: Graph) -> tuple[dict[str, InputSpec], list[Diagnostic]]:
@@ -470,4 +505,4 @@ def model_of(loaded: Loaded) -> Model:
 
     For tools that evaluate what they can, as the TCK runner does; :func:`load` refuses instead.
     """
-    return Model(loaded.graph, loaded.tests, loaded.diagnostics, loaded.specs, loaded.sources, loaded.typecheck, loaded.outputs)
+    return Model(loaded.graph, loaded.tests, loaded.diagnostics, loaded.specs, loaded.sources, loaded.typecheck, loaded.outputs, loaded.services)

@@ -59,3 +59,30 @@ def _conformer(declared: ItemType) -> Callable[[Any], Any]:
         return None
 
     return conform
+
+
+class ServiceEvaluator:
+    """A decision service invoked directly: its output decisions, from the given input decisions and data.
+
+    ``steps`` are the evaluators of the decisions it encapsulates, dependencies first; the input
+    decisions are not among them, so the caller's values stand in for them.
+    """
+
+    labels: tuple[str, ...] = ()
+    columns: tuple[Any, ...] = ()
+    is_table = False
+    is_knowledge = False
+
+    def __init__(self, name: str, outputs: tuple[str, ...], steps: list[Any], value_of: Callable[[Any, tuple[str, ...]], Any], reads_inputs: frozenset[str]) -> None:  # fmt: skip
+        self.name = name
+        self.output_names = outputs
+        self.reads_inputs = reads_inputs
+
+        def evaluate(ctx: Context) -> Outcome:
+            scope = dict(ctx)
+            for step in steps:
+                output, _, _ = step.evaluate(scope)
+                scope[step.name] = value_of(output, step.output_names)
+            return {o: scope.get(o) for o in outputs}, 0, ()
+
+        self.evaluate: Callable[[Context], Outcome] = evaluate

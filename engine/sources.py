@@ -18,7 +18,8 @@ from engine.workbook import SUPPORTED_SUFFIXES, WorkbookError
 WORKBOOK = "workbook"
 DMN = "dmn"
 DMN_SUFFIXES = (".dmn",)
-_SUFFIXES = (*SUPPORTED_SUFFIXES, *DMN_SUFFIXES)
+#: every suffix the front door reads (a server watching a folder can filter by it)
+SUFFIXES = (*SUPPORTED_SUFFIXES, *DMN_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def find_sources(path: Path) -> list[Source]:
     if not path.exists():
         raise WorkbookError(f"{path}: no such file or folder")
     if path.is_dir():
-        found = sorted(p for p in path.iterdir() if p.suffix.lower() in _SUFFIXES and not p.name.startswith("~$"))
+        found = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith("~$"))
         if not found:
             raise WorkbookError(f"{path}: the folder holds no .xlsx, .xlsm or .dmn file")
         return [classify(p) for p in found]

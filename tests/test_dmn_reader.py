@@ -259,3 +259,23 @@ def test_cli_typecheck_option_chooses_the_semantics(tmp_path):
     answer = json.loads(relaxed.stdout)
     assert relaxed.returncode == 0 and answer["output"] == {"o": "any"} and answer["matched"] == ["R2"]
     assert answer["warnings"] == ['input `x` expects a number, got the text "a"; the value is null']
+
+
+def test_a_decision_service_evaluates_its_outputs_from_the_given_input_decisions(tmp_path):
+    body = input_data("x", "number") + """
+    <decisionService name="service" id="s"><variable name="service"/>
+      <outputDecision href="#d_out"/><inputDecision href="#d_in"/><inputData href="#i_x"/></decisionService>
+    <decision name="inner" id="d_in"><variable name="inner"/>
+      <informationRequirement><requiredInput href="#i_x"/></informationRequirement>
+      <literalExpression><text>x * 100</text></literalExpression></decision>
+    <decision name="out" id="d_out"><variable name="out"/>
+      <informationRequirement><requiredDecision href="#d_in"/></informationRequirement>
+      <informationRequirement><requiredInput href="#i_x"/></informationRequirement>
+      <literalExpression><text>inner + x</text></literalExpression></decision>
+    """
+    model = engine.load(write_dmn(tmp_path / "m.dmn", body))
+    assert model.decide("out", {"x": 2}).value == 202  # inner computed
+    result = model.decide("service", {"x": 2, "inner": 5})
+    assert result.output == {"out": 7} and result.value == 7  # the input decision's value stands in for it
+    assert model.inputs_of("service") == {"x", "inner"}
+    assert model.decide("service", {"x": 2}).value is None  # inner not given: null, + gives null

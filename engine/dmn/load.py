@@ -9,7 +9,7 @@ from engine.compile import CellCache, compile_table
 from engine.compile_boxed import compile_expression_decision
 from engine.decision import CompiledExpression, CompiledTable
 from engine.diagnostics import Diagnostic
-from engine.dmn.lower import InputDeclaration, lower
+from engine.dmn.lower import InputDeclaration, ServiceDefinition, lower
 from engine.dmn.reader import read_dmn
 from engine.types import ItemType
 
@@ -20,6 +20,7 @@ class DmnModel:
     expressions: list[CompiledExpression] = field(default_factory=list)
     inputs: dict[str, InputDeclaration] = field(default_factory=dict)
     outputs: dict[str, ItemType] = field(default_factory=dict)
+    services: dict[str, ServiceDefinition] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -27,7 +28,9 @@ def load_dmn(path: Path, cache: CellCache | None = None) -> DmnModel:
     """Read, lower and compile one DMN model. Raises :class:`~engine.dmn.xml.DmnXmlError`."""
     cache = cache or CellCache()
     lowered = lower(read_dmn(path))
-    found = DmnModel(inputs=lowered.inputs, outputs=lowered.outputs, diagnostics=list(lowered.diagnostics))
+    found = DmnModel(
+        inputs=lowered.inputs, outputs=lowered.outputs, services=lowered.services, diagnostics=list(lowered.diagnostics)
+    )
     names = [*lowered.inputs, *(t.name for t in lowered.tables), *(e.name for e in lowered.expressions)]
     for table in lowered.tables:
         compiled, problems = compile_table(table, cache)

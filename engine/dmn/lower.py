@@ -33,6 +33,17 @@ class InputDeclaration:
     location: Location
 
 
+@dataclass(frozen=True)
+class ServiceDefinition:
+    """A decision service: output decisions evaluated from given input decisions and input data."""
+
+    name: str
+    outputs: tuple[str, ...]
+    input_decisions: tuple[str, ...]
+    input_data: tuple[str, ...]
+    location: Location
+
+
 @dataclass
 class Lowered:
     tables: list[DecisionTable] = field(default_factory=list)
@@ -40,6 +51,7 @@ class Lowered:
     inputs: dict[str, InputDeclaration] = field(default_factory=dict)
     #: the declared type of each decision's value (its variable's typeRef)
     outputs: dict[str, ItemType] = field(default_factory=dict)
+    services: dict[str, ServiceDefinition] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -58,6 +70,8 @@ def lower(definitions: Definitions) -> Lowered:
         out = []
         for requirement in requirements:
             key = requirement.href.split("#", 1)[-1]
+            if requirement.kind == "knowledge" and key in service_ids:
+                continue  # a decision service called as a function: evaluated once FEEL has function values
             name = names.get(key)
             if name is None:
                 found.diagnostics.append(
@@ -71,6 +85,15 @@ def lower(definitions: Definitions) -> Lowered:
             out.append(name)
         return tuple(out)
 
+    service_ids = {service.id for service in definitions.services}
+    for service in definitions.services:
+        refs = (
+            [Requirement("decision", h) for h in service.outputs],
+            [Requirement("decision", h) for h in service.input_decisions],
+            [Requirement("input", h) for h in service.input_data],
+        )
+        outputs, input_decisions, input_data = (required(tuple(r), service.location, service.name) for r in refs)
+        found.services[service.name] = ServiceDefinition(service.name, outputs, input_decisions, input_data, service.location)
     for data in definitions.inputs:
         found.inputs[data.name] = InputDeclaration(data.name, types.resolve(data.type_ref, data.location), data.location)
     for decision in definitions.decisions:
