@@ -279,3 +279,15 @@ def test_a_decision_service_evaluates_its_outputs_from_the_given_input_decisions
     assert result.output == {"out": 7} and result.value == 7  # the input decision's value stands in for it
     assert model.inputs_of("service") == {"x", "inner"}
     assert model.decide("service", {"x": 2}).value is None  # inner not given: null, + gives null
+
+
+def test_dmn_tables_get_the_structural_checks_a_sheet_gets(tmp_path):
+    table = GRADE_TABLE.replace('hitPolicy="UNIQUE"', 'hitPolicy="PRIORITY"').replace(
+        '<outputValues><text>"child", "adult", "unknown"</text></outputValues>', ""
+    ).replace('<outputEntry id="e22"><text>"adult"</text></outputEntry>', '<outputEntry id="e22"><text></text></outputEntry>')
+    loaded = engine.read(write_dmn(tmp_path / "m.dmn", table))
+    dt007 = only(loaded.diagnostics, "DT007")
+    assert dt007.message == "PRIORITY ranks rules by the outputs' values, but no output lists its output values"
+    assert dt007.location.element == "t_grade"
+    dt017 = only(loaded.diagnostics, "DT017")
+    assert dt017.message == "rule 2 has no entry for output `grade`" and dt017.location.element == "e22"

@@ -12,6 +12,7 @@ from engine.diagnostics import Diagnostic
 from engine.dmn.lower import InputDeclaration, ServiceDefinition, lower
 from engine.dmn.reader import read_dmn
 from engine.types import ItemType
+from engine.validate import validate_table
 
 
 @dataclass
@@ -33,6 +34,7 @@ def load_dmn(path: Path, cache: CellCache | None = None) -> DmnModel:
     )
     names = [*lowered.inputs, *(t.name for t in lowered.tables), *(e.name for e in lowered.expressions)]
     for table in lowered.tables:
+        found.diagnostics.extend(validate_table(table, every_output_ranked=False))
         compiled, problems = compile_table(table, cache)
         found.tables.append(compiled)
         found.diagnostics.extend(problems)
