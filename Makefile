@@ -25,6 +25,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy engine cli.py
 	$(BIN)/dtable test tables/ --quiet
+	$(BIN)/python bench/tck.py --quiet --gate 108 --results $(VENV)/tck-results.csv
 	$(BIN)/python -m pytest
 
 bench: install
