@@ -83,7 +83,10 @@ def _parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("show", help="print decision tables as text")
     show.add_argument("items", nargs="*", metavar="TABLES|DECISION")
-    show.add_argument("--format", default="simple_grid", help="a tabulate format (default: simple_grid)")
+    show.add_argument(
+        "--format", default="simple_grid",
+        help="a tabulate format (default: simple_grid), or textconv: one stable line per rule and test case, for git diff",
+    )  # fmt: skip
     show.set_defaults(run=_show)
 
     test = commands.add_parser("test", help="run the test tables of the workbooks")
@@ -229,10 +232,21 @@ def _show(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file or folder: {names[0]}")
     loaded = engine.read(_tables(paths))
     tables = [t for t in loaded.tables if not names or t.name == names[0]]
+    if args.format == "textconv":
+        return _show_textconv(loaded, names[0] if names else None, found=bool(tables))
     if names and not tables:
         known = ", ".join(t.name for t in loaded.tables)
         raise UsageError(f"no decision named `{names[0]}`; decisions: {known}")
     print("\n\n".join(render_table(t.table, args.format) for t in tables))
+    return OK
+
+
+def _show_textconv(loaded: Any, decision: str | None, found: bool) -> int:
+    from engine.textconv import render_textconv
+
+    if decision is not None and not found and not any(t.decision == decision for t in loaded.tests):
+        raise UsageError(f"no decision named `{decision}`; decisions: {', '.join(t.name for t in loaded.tables)}")
+    sys.stdout.write(render_textconv(loaded, decision))
     return OK
 
 
