@@ -116,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("source", nargs="+", metavar="IN", help="a workbook, a .dmn model, or a folder of them")
     convert.add_argument("target", metavar="OUT", help="OUT.dmn (DMN 1.3 with a diagram) or OUT.xlsx (the sheet layout)")
     convert.set_defaults(run=_convert)
+    _format_parser(commands)
     return parser
 
 
@@ -352,6 +353,45 @@ def _convert(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot write {args.target}: {error.strerror}") from None
     print(summary, file=sys.stderr)
+    return OK
+
+
+# ------------------------------------------------------------------- format
+
+
+def _format_parser(commands: Any) -> None:
+    fmt = commands.add_parser(
+        "format", help="add dropdowns from the Allowed values to every table (in place, with a backup)",
+        description="Add or refresh dropdowns (data validation) on every input entry, output entry and "
+        "test-table cell from its column's Allowed values. Rewrites the workbook in place, keeping a "
+        "timestamped backup beside it, or writes a copy with --out.",
+    )  # fmt: skip
+    fmt.add_argument("tables", nargs="+", metavar="WORKBOOK")
+    fmt.add_argument("--out", metavar="COPY.xlsx", help="write a copy instead of rewriting the workbook")
+    fmt.set_defaults(run=_format)
+
+
+def _format(args: argparse.Namespace) -> int:
+    from engine.dropdowns import format_workbook
+    from engine.safe_write import UnsafeWrite
+    from engine.workbook import WorkbookError, find_workbooks
+
+    try:
+        books = [book for path in args.tables for book in find_workbooks(Path(path))]
+    except WorkbookError as error:
+        raise UsageError(str(error)) from None
+    if args.out and len(books) != 1:
+        raise UsageError(f"--out needs exactly one workbook, but {len(books)} were named")
+    for book in books:
+        try:
+            report = format_workbook(book, Path(args.out) if args.out else None)
+        except (UnsafeWrite, WorkbookError) as error:
+            raise UsageError(str(error)) from None
+        except OSError as error:
+            raise UsageError(f"cannot write {args.out or book}: {error.strerror}") from None
+        print(report.line(), file=sys.stderr)
+        for note in report.skipped:
+            print(f"  no dropdowns: {note}", file=sys.stderr)
     return OK
 
 
