@@ -117,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("target", metavar="OUT", help="OUT.dmn (DMN 1.3 with a diagram) or OUT.xlsx (the sheet layout)")
     convert.set_defaults(run=_convert)
     _format_parser(commands)
+    _diff_parser(commands)
     return parser
 
 
@@ -393,6 +394,54 @@ def _format(args: argparse.Namespace) -> int:
         for note in report.skipped:
             print(f"  no dropdowns: {note}", file=sys.stderr)
     return OK
+
+
+# ------------------------------------------------------------------- diff
+
+
+def _diff_parser(commands: Any) -> None:
+    diff = commands.add_parser(
+        "diff", help="what changed between two versions of the tables, and where the answer changes",
+        description="Compare two versions of workbooks (files or folders): decisions, hit policies, columns, "
+        "allowed values, rules cell by cell and test cases, then the input regions where a decision's answer "
+        "changes. Exit 0: the same, 1: different, 2: trouble. As a git difftool: "
+        "git difftool -x 'dtable diff'; as git's external diff: git -c diff.xlsx.command='dtable diff' diff.",
+    )  # fmt: skip
+    diff.add_argument("paths", nargs="*", metavar="OLD NEW", help="two workbooks or folders; with --git: PATH…")
+    diff.add_argument("--git", metavar="REV", help="compare the working tree with git revision REV (default PATH: every changed workbook)")  # fmt: skip
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.add_argument("--no-behaviour", action="store_true", help="leave out where the answer changes")
+    diff.set_defaults(run=_diff)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from engine.diff import diff, version_of
+    from engine.diff.git import GitError, changed_workbooks, versions
+    from engine.diff.render import render
+
+    behaviour = not args.no_behaviour
+    external = False
+    found = []
+    if args.git:
+        try:
+            for path in changed_workbooks(args.git, args.paths):
+                with versions(args.git, path) as (old, new):
+                    found.append(diff(old, new, behaviour=behaviour))
+        except GitError as error:
+            raise UsageError(str(error)) from None
+    elif len(args.paths) == 7:  # git's external diff: path old-file old-hex old-mode new-file new-hex new-mode
+        name, old_file, new_file = args.paths[0], args.paths[1], args.paths[4]
+        found.append(diff(version_of(old_file, f"a/{name}"), version_of(new_file, f"b/{name}"), behaviour=behaviour))
+        external = True  # git stops at an external diff that exits non-zero
+    elif len(args.paths) == 2:
+        old_path, new_path = args.paths
+        found.append(diff(version_of(old_path), version_of(new_path), behaviour=behaviour))
+    else:
+        raise UsageError(f"diff compares OLD and NEW (two workbooks or folders), or --git REV [PATH…]; got {len(args.paths)} paths")
+    text = render(found if args.git else found[0], args.format) if found or args.format != "text" else ""
+    if text:
+        print(text)
+    return OK if external or all(f.same for f in found) else FAILED
 
 
 if __name__ == "__main__":

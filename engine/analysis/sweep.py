@@ -40,6 +40,49 @@ class Sweep:
     truncated: bool = False
 
 
+def settled_sets(boxes: Sequence[Region], full: Sequence[Runs]) -> list[set[int]]:
+    """``settled[d]``: the rules that accept everything in columns d, d+1, …"""
+    n = len(full)
+    settled: list[set[int]] = [set() for _ in range(n + 1)]
+    for i, box in enumerate(boxes):
+        d = n
+        while d > 0 and box[d - 1] == full[d - 1]:
+            d -= 1
+        for e in range(d, n + 1):
+            settled[e].add(i)
+    return settled
+
+
+def stretches(boxes: Sequence[Region], rules: RuleSet, d: int, size: int) -> tuple[dict[RuleSet, list[tuple[int, int]]], int]:  # fmt: skip
+    """Column ``d`` cut where the set of ``rules`` covering it changes.
+
+    Returns each set with the piece ranges where exactly it covers, and the
+    number of bounds swept (the work done).
+    """
+    starts: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}
+    for r in rules:
+        for start, end in boxes[r][d]:
+            starts.setdefault(start, []).append(r)
+            ends.setdefault(end, []).append(r)
+    groups: dict[RuleSet, list[tuple[int, int]]] = {}
+    active: set[int] = set()
+    current: RuleSet = frozenset()
+    prev = 0
+    swept = 0
+    for pos in sorted(starts.keys() | ends.keys()):
+        if pos > prev:
+            groups.setdefault(current, []).append((prev, pos))
+        active.difference_update(ends.get(pos, ()))
+        active.update(starts.get(pos, ()))
+        current = frozenset(active)
+        prev = pos
+        swept += 1
+    if prev < size:
+        groups.setdefault(current, []).append((prev, size))
+    return groups, swept
+
+
 def sweep(
     boxes: Sequence[Region],
     sizes: Sequence[int],
@@ -58,14 +101,7 @@ def sweep(
         elif n == 0:
             result.gaps = [()]
         return result
-    # settled[d]: the rules that accept everything in columns d, d+1, …
-    settled: list[set[int]] = [set() for _ in range(n + 1)]
-    for i, box in enumerate(boxes):
-        d = n
-        while d > 0 and box[d - 1] == full[d - 1]:
-            d -= 1
-        for e in range(d, n + 1):
-            settled[e].add(i)
+    settled = settled_sets(boxes, full)
     memo: dict[tuple[int, RuleSet], list[tuple[Runs, ...]]] = {}
     work = 0
 
@@ -96,27 +132,8 @@ def sweep(
             (only,) = rules
             tails = single(boxes[only], d) if find_gaps else []
         else:
-            starts: dict[int, list[int]] = {}
-            ends: dict[int, list[int]] = {}
-            for r in rules:
-                for start, end in boxes[r][d]:
-                    starts.setdefault(start, []).append(r)
-                    ends.setdefault(end, []).append(r)
-            groups: dict[RuleSet, list[tuple[int, int]]] = {}
-            active: set[int] = set()
-            current: RuleSet = frozenset()
-            prev = 0
-            for pos in sorted(starts.keys() | ends.keys()):
-                if pos > prev:
-                    groups.setdefault(current, []).append((prev, pos))
-                active.difference_update(ends.get(pos, ()))
-                active.update(starts.get(pos, ()))
-                current = frozenset(active)
-                prev = pos
-                work += 1
-            if prev < sizes[d]:
-                groups.setdefault(current, []).append((prev, sizes[d]))
-            work += len(groups)
+            groups, swept = stretches(boxes, rules, d, sizes[d])
+            work += swept + len(groups)
             tails = []
             for sub, ranges in groups.items():
                 if result.truncated:
