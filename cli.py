@@ -118,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     convert.set_defaults(run=_convert)
     _format_parser(commands)
     _diff_parser(commands)
+    _new_parser(commands)
     return parser
 
 
@@ -442,6 +443,54 @@ def _diff(args: argparse.Namespace) -> int:
     if text:
         print(text)
     return OK if external or all(f.same for f in found) else FAILED
+
+
+# ------------------------------------------------------------------- new
+
+
+def _new_parser(commands: Any) -> None:
+    new = commands.add_parser(
+        "new", help="write a starter workbook: a decision table, its tests, a read-me, dropdowns",
+        description="Write a starter workbook in the documented layout. Without --decision, a small worked "
+        "example. Never overwrites a file.",
+        epilog='example: dtable new routing.xlsx --decision routing --input yrkesroll:string=sjuksköterska,läkare '
+        "--input ersätter_besök:boolean --output avslutar:string=jag,mottagaren",
+    )  # fmt: skip
+    new.add_argument("path", metavar="PATH.xlsx")
+    new.add_argument("--decision", "-d", metavar="NAME", help="the decision's name")
+    new.add_argument("--input", "-i", action="append", default=[], metavar="NAME[:TYPE][=A,B,…]", help="an input column (repeat); TYPE: string, number, boolean, date")  # fmt: skip
+    new.add_argument("--output", "-o", action="append", default=[], metavar="NAME[:TYPE][=A,B,…]", help="an output column (repeat)")  # fmt: skip
+    new.add_argument("--hit-policy", default="U", metavar="POLICY", help="U (default), A, P, F, R, O, C, C+, C<, C>, C#")
+    new.set_defaults(run=_new)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from engine.layout import HIT_POLICIES, VALID_POLICIES
+    from engine.starter import EXAMPLE, Starter, StarterError, parse_column, write_starter
+
+    try:
+        if args.decision is None and not args.input and not args.output:
+            starter = EXAMPLE
+        elif args.decision is None or not args.output:
+            raise UsageError("name the decision (--decision NAME) and at least one --output, or give neither for an example")  # fmt: skip
+        else:
+            if args.hit_policy.upper() not in HIT_POLICIES:
+                raise UsageError(f"`{args.hit_policy}` is not a hit policy; use one of {VALID_POLICIES}")
+            inputs = tuple(parse_column(spec, "input") for spec in args.input)
+            outputs = tuple(parse_column(spec, "output") for spec in args.output)
+            names = [c.name for c in (*inputs, *outputs)]
+            twice = next((n for n in names if names.count(n) > 1), None)
+            if twice:
+                raise UsageError(f"the column `{twice}` is named twice")
+            parse_column(args.decision, "decision")
+            starter = Starter(args.decision, inputs, outputs, args.hit_policy.upper())
+        path = write_starter(Path(args.path), starter)
+    except StarterError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot write {args.path}: {error.strerror}") from None
+    print(f"{path}: decision {starter.decision} with its tests; next: dtable lint {path} && dtable test {path}", file=sys.stderr)  # fmt: skip
+    return OK
 
 
 if __name__ == "__main__":

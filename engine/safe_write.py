@@ -106,7 +106,8 @@ def backup_path(path: Path, now: _dt.datetime | None = None) -> Path:
     return candidate
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process's umask (read without changing it for long)."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -126,7 +127,7 @@ def replacing(target: Path, *, mode: int | None = None, before_rename: Callable[
         yield temporary
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
-        os.chmod(temporary, mode if mode is not None else 0o666 & ~_umask())
+        os.chmod(temporary, mode if mode is not None else 0o666 & ~umask())
         if before_rename is not None:
             before_rename()
         os.replace(temporary, target)
