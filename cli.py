@@ -112,6 +112,17 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--no-progress", action="store_true", help="never show the progress bar")
     batch.set_defaults(run=_batch)
 
+    serve = commands.add_parser("serve", help="serve decisions as a JSON service with a simulator page")
+    serve.add_argument("tables", nargs="*", metavar="TABLES")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--max-body", type=int, default=1_048_576, metavar="BYTES", help="largest request body (default 1 MiB)")
+    serve.add_argument("--max-batch", type=int, default=1_000, metavar="CASES", help="most cases per evaluate-batch (default 1000)")
+    serve.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="longest a request may take (default 5)")
+    serve.add_argument("--no-reload", action="store_true", help="do not watch the tables for changes")
+    serve.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="info")
+    serve.set_defaults(run=_serve)
+
     convert = commands.add_parser("convert", help="convert workbooks to DMN 1.3, or DMN models to a workbook")
     convert.add_argument("source", nargs="+", metavar="IN", help="a workbook, a .dmn model, or a folder of them")
     convert.add_argument("target", metavar="OUT", help="OUT.dmn (DMN 1.3 with a diagram) or OUT.xlsx (the sheet layout)")
@@ -490,6 +501,20 @@ def _new(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot write {args.path}: {error.strerror}") from None
     print(f"{path}: decision {starter.decision} with its tests; next: dtable lint {path} && dtable test {path}", file=sys.stderr)  # fmt: skip
+    return OK
+
+
+# ------------------------------------------------------------------- serve
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from engine.server import Limits, serve
+
+    for name in ("max_body", "max_batch", "timeout", "port"):
+        if getattr(args, name) <= 0 and not (name == "port" and args.port == 0):
+            raise UsageError(f"--{name.replace('_', '-')} must be more than 0, not {getattr(args, name)}")
+    limits = Limits(max_body_bytes=args.max_body, max_batch=args.max_batch, timeout_seconds=args.timeout)
+    serve(_tables(args.tables), host=args.host, port=args.port, limits=limits, watch=not args.no_reload, log_level=args.log_level)  # fmt: skip
     return OK
 
 
