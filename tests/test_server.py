@@ -286,9 +286,10 @@ def test_reload_failure_is_logged(tmp_path, caplog):
         assert "Sheet1!C5" in record.getMessage()
 
 
-def test_the_watcher_reloads_a_changed_workbook(tmp_path):
+def test_the_watcher_reloads_a_changed_workbook(tmp_path, monkeypatch):
     book = _kontakt_book(tmp_path / "k.xlsx", '"Telefonsamtal"')
-    with TestClient(create_app([book], watch=True, debounce_ms=50)) as client:
+    monkeypatch.chdir(tmp_path)  # given as `dtable serve k.xlsx` would give it: a relative path
+    with TestClient(create_app(["k.xlsx"], watch=True, debounce_ms=50)) as client:
         before = client.get("/healthz").json()["model_version"]
         time.sleep(0.3)  # let the watcher start
         _kontakt_book(tmp_path / "k.tmp.xlsx", '"Nytt"')
@@ -303,3 +304,18 @@ def test_a_server_does_not_start_on_broken_tables(tmp_path):
     book = _kontakt_book(tmp_path / "k.xlsx", "[1..")
     with pytest.raises(engine.LoadError):
         create_app([book], watch=False)
+
+
+def test_a_dmn_model_is_served_like_a_workbook(tmp_path):
+    from helpers_dmn import GRADE_TABLE, input_data, literal_decision, write_dmn
+
+    body = GRADE_TABLE + input_data("name", "string") + literal_decision("greeting", '"Hello " + name', ("name",))
+    path = write_dmn(tmp_path / "m.dmn", body)
+    with TestClient(create_app([path], watch=False)) as client:
+        assert client.post("/decisions/grade/evaluate", json={"age": 12}).json()["output"] == {"grade": "child"}
+        greeting = client.post("/decisions/greeting/evaluate?trace=true", json={"name": "Ada"}).json()
+        assert greeting["output"] == {"greeting": "Hello Ada"}
+        assert greeting["explanation"][-1]["hit_policy"] == "expression"
+        validate_openapi(client.get("/openapi.json").json())
+        page = client.get("/?decision=greeting&name=Ada")
+        assert "answers (its logic is an expression, not a table)" in page.text and "Hello Ada" in page.text

@@ -61,6 +61,7 @@ class Rulebook:
 
     def __init__(self, paths: Iterable[str | os.PathLike], loader: Callable[[list[Path]], Model] = load) -> None:
         self.paths = tuple(Path(p) for p in paths)
+        self._absolute = tuple(p.resolve() for p in self.paths)  # what the watcher reports
         self._loader = loader
         self._lock = threading.Lock()  # one reload at a time; readers never wait
         self.failure: Failure | None = None
@@ -97,12 +98,12 @@ class Rulebook:
 
     def watched(self) -> tuple[Path, ...]:
         """What to watch: folders as given, and the folder of each file (editors save by renaming)."""
-        return tuple(dict.fromkeys(p if p.is_dir() else p.parent for p in self.paths))
+        return tuple(dict.fromkeys(p if p.is_dir() else p.parent for p in self._absolute))
 
     def concerns(self, changed: str) -> bool:
         """Whether a changed path may be one of the tables (a file given, or a file in a folder given)."""
-        path = Path(changed)
-        for given in self.paths:
+        path = Path(changed).resolve()
+        for given in self._absolute:
             if path == given or path.parent == given:
                 return True
         return False
