@@ -508,13 +508,16 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from engine.server import Limits, serve
+    from engine.server import AddressInUse, Limits, serve
 
     for name in ("max_body", "max_batch", "timeout", "port"):
         if getattr(args, name) <= 0 and not (name == "port" and args.port == 0):
             raise UsageError(f"--{name.replace('_', '-')} must be more than 0, not {getattr(args, name)}")
     limits = Limits(max_body_bytes=args.max_body, max_batch=args.max_batch, timeout_seconds=args.timeout)
-    serve(_tables(args.tables), host=args.host, port=args.port, limits=limits, watch=not args.no_reload, log_level=args.log_level)  # fmt: skip
+    try:
+        serve(_tables(args.tables), host=args.host, port=args.port, limits=limits, watch=not args.no_reload, log_level=args.log_level)  # fmt: skip
+    except AddressInUse as error:
+        raise UsageError(str(error)) from None
     return OK
 
 

@@ -319,3 +319,17 @@ def test_a_dmn_model_is_served_like_a_workbook(tmp_path):
         validate_openapi(client.get("/openapi.json").json())
         page = client.get("/?decision=greeting&name=Ada")
         assert "answers (its logic is an expression, not a table)" in page.text and "Hello Ada" in page.text
+
+
+def test_serve_on_a_taken_port_is_one_line_and_exit_2():
+    import socket
+
+    from test_cli import dtable, one_line_error
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = one_line_error(dtable("serve", "--port", str(port), "--no-reload"))
+    assert line == f"dtable: error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    assert one_line_error(dtable("serve", "--max-batch", "0")) == "dtable: error: --max-batch must be more than 0, not 0"

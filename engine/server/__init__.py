@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from collections.abc import Iterable
 
 from engine.server.app import VERSION_HEADER, Limits, ServerApp, create_app
 
-__all__ = ["create_app", "Limits", "ServerApp", "VERSION_HEADER", "serve"]
+__all__ = ["create_app", "Limits", "ServerApp", "VERSION_HEADER", "serve", "AddressInUse"]
 
 
 def serve(
@@ -28,6 +29,7 @@ def serve(
     """Load the tables and serve them with uvicorn until interrupted (binds to loopback unless told)."""
     import uvicorn
 
+    _check_free(host, port)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(paths, limits=limits, watch=watch)
     model = app.service.rulebook.current
@@ -37,3 +39,18 @@ def serve(
         model.version, host if ":" not in host else f"[{host}]", port,
     )  # fmt: skip
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, access_log=False)
+
+
+class AddressInUse(OSError):
+    """The address cannot be listened on (taken, or not this machine's)."""
+
+
+def _check_free(host: str, port: int) -> None:
+    """Say in one line why the address cannot be used, before loading anything."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise AddressInUse(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
