@@ -120,39 +120,34 @@ def test_a_decision_that_does_not_compile_fails_only_its_own_cases(tmp_path):
     assert tallies["level2"].passed == 1  # grade still runs
 
 
-def test_an_absent_tck_says_where_it_looked_and_how_to_point_at_one(tmp_path):
-    run = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "tck.py"), str(tmp_path / "nowhere")], capture_output=True, text=True
-    )
-    assert run.returncode == 2
-    assert f"no DMN TCK at {tmp_path / 'nowhere'}" in run.stderr
-    assert "set DMN_TCK_DIR" in run.stderr
+def test_an_absent_tck_says_where_it_looked_and_how_to_point_at_one(tmp_path, capsys):
+    assert tck.main([str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert f"no DMN TCK at {tmp_path / 'nowhere'}" in err and "set DMN_TCK_DIR" in err
 
 
-def gate(root: Path, minimum: int, ci: str | None) -> subprocess.CompletedProcess:
-    import os
-
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
-    if ci is not None:
-        env["CI"] = ci
-    return subprocess.run(
-        [sys.executable, str(REPO / "bench" / "tck.py"), str(root), "--quiet", "--gate", str(minimum)],
-        capture_output=True, text=True, env=env,
-    )  # fmt: skip
+def gate(root: Path, minimum: int, ci: str | None, monkeypatch, capsys) -> tuple[int, str, str]:
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    code = tck.main([str(root), "--quiet", "--gate", str(minimum)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 
-def test_the_gate_fails_below_its_level2_count(tmp_path):
+def test_the_gate_fails_below_its_level2_count(tmp_path, monkeypatch, capsys):
     root = write_tck(tmp_path / "TestCases")
-    assert gate(root, 1, None).returncode == 0
-    below = gate(root, 2, None)
-    assert below.returncode == 1
-    assert "tck: FAILED: level 2 passes 1 of 2; the gate wants 2" in below.stderr
-    assert "level2 0001-grade: 1/2" in below.stdout and "level3: 1 of 1 test cases pass" in below.stdout
+    assert gate(root, 1, None, monkeypatch, capsys)[0] == 0
+    code, out, err = gate(root, 2, None, monkeypatch, capsys)
+    assert code == 1
+    assert "tck: FAILED: level 2 passes 1 of 2; the gate wants 2" in err
+    assert "level2 0001-grade: 1/2" in out and "level3: 1 of 1 test cases pass" in out
 
 
-def test_an_absent_tck_fails_the_gate_in_ci_and_says_so_elsewhere(tmp_path):
-    in_ci = gate(tmp_path / "nowhere", 116, "true")
-    assert in_ci.returncode == 1 and "no DMN TCK at" in in_ci.stderr
-    elsewhere = gate(tmp_path / "nowhere", 116, None)
-    assert elsewhere.returncode == 0
-    assert "set DMN_TCK_DIR" in elsewhere.stderr and "the TCK gate did not run" in elsewhere.stderr
+def test_an_absent_tck_fails_the_gate_in_ci_and_says_so_elsewhere(tmp_path, monkeypatch, capsys):
+    code, _, err = gate(tmp_path / "nowhere", 116, "true", monkeypatch, capsys)
+    assert code == 1 and f"no DMN TCK at {tmp_path / 'nowhere'}" in err
+    code, _, err = gate(tmp_path / "nowhere", 116, None, monkeypatch, capsys)
+    assert code == 0
+    assert "set DMN_TCK_DIR" in err and "the TCK gate did not run" in err
