@@ -52,6 +52,9 @@ def test_a_date_value_uses_the_feel_date_built_in():
     [
         (Decimal("2878.69354943277"), Decimal("2878.693549432773470164432101"), True),  # 15 digits written
         (Decimal("2878.69354943277"), Decimal("2878.69354953277"), False),
+        (Decimal("54.59815003"), Decimal("54.5981500331442390781102612"), True),  # exp(4) to the digits written
+        (Decimal("54.59815003"), Decimal("54.5981501"), False),
+        (Decimal("5.5"), Decimal("5.45"), False),  # short values are met exactly
         (0, Decimal("0"), True),
         ("a", "a ", False),
         (["a", "b"], ["b", "a"], False),
