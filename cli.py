@@ -14,7 +14,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"dtable: error: {message}", file=sys.stderr)
+    from engine.diagnostics import printable  # one line, and no control character reaches the terminal
+
+    print(f"dtable: error: {' '.join(printable(message).splitlines())}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -110,6 +111,10 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--in", dest="source", required=True, metavar="CASES", help="cases.csv, .jsonl or .xlsx")
     batch.add_argument("--out", dest="target", required=True, metavar="RESULTS", help="results.csv, .jsonl or .xlsx")
     batch.add_argument("--no-progress", action="store_true", help="never show the progress bar")
+    batch.add_argument(
+        "--csv-raw", action="store_true",
+        help="write CSV text as it is, without the ' that keeps spreadsheets from running =, +, -, @ … as formulas",
+    )  # fmt: skip
     batch.set_defaults(run=_batch)
 
     serve = commands.add_parser("serve", help="serve decisions as a JSON service with a simulator page")
@@ -153,21 +158,22 @@ def _tables(paths: Sequence[str]) -> list[str]:
 
 
 def _read_json_input(text: str) -> Any:
+    from engine.json_input import loads_bounded, read_limited
+
+    data: bytes | str = text
+    what = "--input"
     if text.startswith("@"):
         source = text[1:]
+        what = "--input @- (standard input)" if source == "-" else f"--input file {source}"
         try:
-            text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
+            if source == "-":
+                data = read_limited(sys.stdin.buffer, what)
+            else:
+                with open(source, "rb") as file:
+                    data = read_limited(file, what)
         except OSError as error:
             raise UsageError(f"cannot read {source}: {error.strerror}") from None
-    try:
-        data = json.loads(text, parse_float=Decimal)
-    except RecursionError:
-        raise UsageError("--input is nested too deeply to be a set of input values") from None
-    except json.JSONDecodeError as error:
-        raise UsageError(
-            f"--input is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-            ' (expected e.g. {"yrkesroll": "läkare", "ersätter_besök": true})'
-        ) from None
+    data = loads_bounded(data, what)
     cases = data if isinstance(data, list) else [data]
     for number, case in enumerate(cases, 1):
         if not isinstance(case, dict):
@@ -316,23 +322,25 @@ def _lint(args: argparse.Namespace) -> int:
     render = {"text": render_text, "json": render_json, "sarif": render_sarif}[args.format]
     print(render(findings))
     if args.annotate:
-        _annotate(loaded.sources, Path(args.annotate), findings)
+        _annotate(loaded.sources, Path(args.annotate), findings, _tables(args.tables))
     threshold = Severity[args.fail_on.upper()]
     return FAILED if any(d.severity >= threshold for d in findings) else OK
 
 
-def _annotate(sources: Sequence[Path], target: Path, findings: list[Any]) -> None:
-    from engine.annotate import write_annotated
+def _annotate(sources: Sequence[Path], target: Path, findings: list[Any], tables: Sequence[str] = ()) -> None:
+    from engine.annotate import annotate_copy
 
     if len(sources) != 1:
         raise UsageError(f"--annotate needs exactly one workbook, but {len(sources)} were read; name one workbook")
     try:
-        count = write_annotated(sources[0], target, findings)
+        copy = annotate_copy(sources[0], target, findings, folders=[Path(t) for t in tables])
     except ValueError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror}") from None
-    print(f"annotated copy with {count} findings written to {target}", file=sys.stderr)
+    print(f"annotated copy with {copy.findings} findings written to {target}", file=sys.stderr)
+    if copy.lacks:
+        print(f"note: {copy.lacks_line()}", file=sys.stderr)
 
 
 # ------------------------------------------------------------------- batch
@@ -344,7 +352,7 @@ def _batch(args: argparse.Namespace) -> int:
     try:
         summary = run_batch(
             _tables(args.tables), args.decision, Path(args.source), Path(args.target),
-            progress=not args.no_progress and sys.stderr.isatty(),
+            progress=not args.no_progress and sys.stderr.isatty(), csv_raw=args.csv_raw,
         )  # fmt: skip
     except BatchError as error:
         raise UsageError(str(error)) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from engine.feel import values as V
 from engine.graph import Graph, build_graph
 from engine.inputs import InputSpec
 from engine.layout import read_sheets
+from engine.messages import close_match, shorten
 from engine.model import TestTable
 from engine.sources import DMN, find_sources
 from engine.types import DMN as DMN_TYPECHECK
@@ -87,15 +87,19 @@ class Result:
         if self.applies:
             return f"decision `{self.decision}`: rule {', '.join(self.selected)} applies"
         given = ", ".join(
-            f"{n} = {V.describe(self.inputs.get(n))}" for n in sorted(self._evaluator.reads_inputs)
+            f"{n} = {V.brief(self.inputs.get(n))}" for n in sorted(self._evaluator.reads_inputs)
         )
         default = " (the default output is used)" if self.output is not None else ""
         return f"no rule of decision `{self.decision}` applies to {given}{default}"
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """Inputs made null by DMN type checks, and inputs whose type no entry of their column can match."""
+        """Inputs made null by DMN type checks, numbers FEEL cannot hold, inputs whose type no entry of their column can match."""
         found = list(self._coerced)
+        found.extend(
+            f"`{path}` = {V.brief(value)} is not a FEEL number ({V.NUMBER_RANGE}): it is null"
+            for path, value in _numbers_out_of_range(self.inputs)
+        )
         if not isinstance(self._evaluator, TableEvaluator):
             return tuple(found)
         for index, name in zip(self._evaluator.columns, self._evaluator.table.input_names):
@@ -121,6 +125,24 @@ class Result:
 
     def __repr__(self) -> str:
         return f"Result(decision={self.decision!r}, output={self.output!r}, matched={self.matched!r})"
+
+
+def _numbers_out_of_range(inputs: Mapping[str, Any], prefix: str = "", depth: int = 0) -> Iterable[tuple[str, Any]]:
+    """(dotted path, value) of every number past decimal128, NaN or infinite among ``inputs``."""
+    if depth > V.MAX_VALUE_DEPTH:
+        return
+    for name, value in inputs.items():
+        path = f"{prefix}{name}"
+        if V.out_of_range(value):
+            yield path, value
+        elif isinstance(value, Mapping):
+            yield from _numbers_out_of_range(value, f"{path}.", depth + 1)
+        elif isinstance(value, (list, tuple)):
+            for number, item in enumerate(value, 1):
+                if V.out_of_range(item):
+                    yield f"{path}[{number}]", item
+                elif isinstance(item, Mapping):
+                    yield from _numbers_out_of_range(item, f"{path}[{number}].", depth + 1)
 
 
 @dataclass(frozen=True)
@@ -260,12 +282,12 @@ class Model:
     def _plan(self, decision: str) -> _Plan:
         plan = self._plans.get(decision)
         if plan is None:
-            close = difflib.get_close_matches(decision, list(self._plans), n=1)
-            suggestion = f" (did you mean `{close[0]}`?)" if close else ""
+            close = close_match(decision, self._plans)
+            suggestion = f" (did you mean `{close}`?)" if close else ""
             known = ", ".join(f"`{d}`" for d in self._plans) or "none"
             raise UnknownDecisionError(
-                f"no decision named `{decision}`{suggestion}; decisions: {known}",
-                decision, tuple(self._plans), close[0] if close else None,
+                f"no decision named `{shorten(decision)}`{suggestion}; decisions: {known}",
+                decision, tuple(self._plans), close,
             )  # fmt: skip
         return plan
 
@@ -296,13 +318,13 @@ class Model:
                 problems.append(f"`{name}` is a decision computed from other inputs; it cannot be passed as an input")
                 found.append(InputProblem(str(name), DECISION_AS_INPUT, problems[-1], inputs[name]))
                 continue
-            close = difflib.get_close_matches(str(name), list(plan.known_inputs), n=1)
-            suggestion = f" (did you mean `{close[0]}`?)" if close else ""
-            problems.append(f"no input `{name}`{suggestion}")
+            close = close_match(str(name), plan.known_inputs)
+            suggestion = f" (did you mean `{close}`?)" if close else ""
+            problems.append(f"no input `{shorten(str(name))}`{suggestion}")
             found.append(
                 InputProblem(
                     str(name), UNKNOWN_INPUT, problems[-1], inputs[name],
-                    tuple(sorted(plan.known_inputs)), close[0] if close else None,
+                    tuple(sorted(plan.known_inputs)), close,
                 )
             )  # fmt: skip
         unknown = [str(n) for n in inputs if n not in plan.known_inputs]

@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import difflib
 import itertools
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -37,9 +35,15 @@ from typing import Any
 from engine.api import Model, load
 from engine.errors import DecisionError, EngineError
 from engine.feel import values as V
+from engine.files import OutputError, check_output, replacing, same_file
 from engine.inputs import InputSpec
+from engine.json_input import JsonInputError, loads_bounded
+from engine.messages import close_match, shorten
 
 SUPPORTED_SUFFIXES = (".csv", ".jsonl", ".xlsx")
+#: Longest line of a CSV or JSONL cases file, in characters; a longer line
+#: is that row's error (csv's own field limit, 131,072, applies inside it).
+MAX_LINE_LENGTH = 2**20
 #: Rows an .xlsx sheet holds (the header included).
 XLSX_MAX_ROWS = 1_048_576
 
@@ -79,26 +83,41 @@ class Summary:
 
 
 def run_batch(
-    tables: Iterable[str | os.PathLike], decision: str, source: Path, target: Path, progress: bool = False
+    tables: Iterable[str | os.PathLike], decision: str, source: Path, target: Path, progress: bool = False,
+    *, csv_raw: bool = False,
 ) -> Summary:
     """Load the workbooks ``tables`` and evaluate ``decision`` for every case in ``source``.
+
+    ``target`` is never one of the files read (``source``, the workbooks)
+    nor a workbook inside a folder of ``tables``.
 
     Raises :class:`BatchError` for bad paths, formats and columns,
     :class:`~engine.errors.LoadError` for a broken rulebook and
     :class:`~engine.errors.UnknownDecisionError` for an unknown decision.
     """
+    tables = list(tables)
     _check_paths(Path(source), Path(target))
-    return evaluate_file(load(tables), decision, source, target, progress=progress)
+    try:
+        check_output(Path(target), (), [Path(t) for t in tables], role="results file")
+    except OutputError as error:
+        raise BatchError(str(error)) from None
+    return evaluate_file(load(tables), decision, source, target, progress=progress, csv_raw=csv_raw)
 
 
-def evaluate_file(model: Model, decision: str, source: Path, target: Path, *, progress: bool = False) -> Summary:
+def evaluate_file(model: Model, decision: str, source: Path, target: Path, *, progress: bool = False, csv_raw: bool = False) -> Summary:  # fmt: skip
     """Evaluate ``decision`` of a loaded model for every case in ``source`` into ``target``.
 
     The formats follow the suffixes: ``.csv``, ``.jsonl`` or ``.xlsx``.
-    ``progress`` shows a tqdm bar on standard error.
+    ``progress`` shows a tqdm bar on standard error. Text cells of CSV
+    results that a spreadsheet would run as a formula are prefixed with
+    ``'`` unless ``csv_raw`` (see :func:`csv_safe`).
     """
     source, target = Path(source), Path(target)
     _check_paths(source, target)
+    try:
+        check_output(target, (source, *model.sources), role="results file")
+    except OutputError as error:
+        raise BatchError(str(error)) from None
     known = model.inputs_of(decision)
     inputs = tuple(n for n in model.inputs if n in known) + tuple(sorted(known.difference(model.inputs)))
     outputs = model.tables[decision].output_names
@@ -109,7 +128,7 @@ def evaluate_file(model: Model, decision: str, source: Path, target: Path, *, pr
     with ExitStack() as stack:
         cases = _open_source(source, stack, decision, inputs, model.inputs)
         header = (*cases.columns, *outputs, "matched", "error")
-        write = stack.enter_context(_open_target(stack.enter_context(_replacing(target)), target, header, cases))
+        write = stack.enter_context(_open_target(stack.enter_context(replacing(target)), target, header, cases, csv_raw))
         from tqdm import tqdm  # imported late: keeps `import engine` light
 
         rows = tqdm(cases.rows, disable=not progress, unit="rows", unit_scale=True, file=sys.stderr, desc=decision)
@@ -154,33 +173,12 @@ def _check_paths(source: Path, target: Path) -> None:
             )
     if not source.is_file():
         raise BatchError(f"cases file {source}: no such file")
-    if source.resolve() == target.resolve() or (target.exists() and os.path.samefile(source, target)):
+    if same_file(source, target):
         raise BatchError(f"results file {target} is the cases file; write the results to another file")
     if not target.parent.is_dir():
         raise BatchError(f"results file {target}: the folder {target.parent} does not exist")
     if target.is_dir():
         raise BatchError(f"results file {target} is a folder; name a file")
-
-
-@contextmanager
-def _replacing(target: Path) -> Iterator[Path]:
-    """A temporary file next to ``target``, renamed over it when the block succeeds."""
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 # ------------------------------------------------------------------ reading
@@ -234,19 +232,24 @@ def _heading(cell: Any) -> str:
 
 
 def _unknown(name: str, decision: str, inputs: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(inputs), n=1)
-    suggestion = f" (did you mean `{close[0]}`?)" if close else ""
-    return f"`{name}` is not an input of decision `{decision}`{suggestion}; its inputs: {', '.join(inputs)}"
+    close = close_match(name, inputs)
+    suggestion = f" (did you mean `{close}`?)" if close else ""
+    return f"`{shorten(name)}` is not an input of decision `{decision}`{suggestion}; its inputs: {', '.join(inputs)}"
 
 
-def _typed_rows(rows: Iterator[tuple[int, Sequence[Any]]], width: int, columns: tuple[str, ...], positions: list[int], converters: list[Callable[[Any], Any]], unit: str) -> Iterator[CaseRow]:  # fmt: skip
+def _typed_rows(rows: Iterator[tuple[int, Sequence[Any] | str]], width: int, columns: tuple[str, ...], positions: list[int], converters: list[Callable[[Any], Any]], unit: str) -> Iterator[CaseRow]:  # fmt: skip
     """Cells -> inputs; an empty cell is an absent input, a blank row no case at all.
 
     The echoed values are the inputs as typed (``TRUE`` -> ``true``), so the
-    results show what the engine was given.
+    results show what the engine was given. A row that is a problem (an
+    unreadable line) is passed on as that row's error.
     """
     named = list(zip(columns, positions, converters))
+    blanks = [None] * len(columns)
     for number, cells in rows:
+        if isinstance(cells, str):
+            yield number, blanks, None, cells
+            continue
         if len(cells) != width:
             if len(cells) < width:
                 cells = [*cells, *([""] * (width - len(cells)))]
@@ -260,33 +263,87 @@ def _typed_rows(rows: Iterator[tuple[int, Sequence[Any]]], width: int, columns: 
         yield number, [case.get(name) for name in columns], case, None
 
 
-def _read_csv(path: Path, stack: ExitStack) -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
-    """CSV as UTF-8 text (a BOM is skipped); comma, semicolon or tab separated, as the header shows."""
-    file = stack.enter_context(open(path, newline="", encoding="utf-8-sig"))  # noqa: SIM115
+class _BadLine(Exception):
+    """One line of a cases file that cannot be read; that row's error, the batch goes on."""
+
+    def __init__(self, number: int, problem: str) -> None:
+        self.number = number
+        self.problem = problem
+
+
+class _Lines:
+    """The lines of a text file, each at most ``limit`` characters, decoded one by one.
+
+    A longer line, or one that is not UTF-8, raises :class:`_BadLine` and the
+    iteration goes on with the next line: a 10 MB line costs a bounded read
+    and one row's error. Decoding is strict per line (bytes that are not
+    UTF-8 arrive as lone surrogates), so the error names the right line.
+    """
+
+    def __init__(self, path: Path, stack: ExitStack, limit: int) -> None:
+        self.file = stack.enter_context(open(path, encoding="utf-8-sig", errors="surrogateescape", newline=""))  # noqa: SIM115
+        self.limit = limit
+        self.number = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.file.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > self.limit:
+            length = len(line)
+            while line and not line.endswith(("\n", "\r")):  # skip the rest, never holding it whole
+                line = self.file.readline(2**16)
+                length += len(line)
+            raise _BadLine(self.number, f"line {self.number} is {length:,} characters long; at most {self.limit:,} are read")
+        if not line.isascii():
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError as error:
+                raise _BadLine(
+                    self.number, f"line {self.number} is not UTF-8 text (at column {error.start + 1}); save the file as UTF-8"
+                ) from None
+        return line
+
+
+def _read_csv(path: Path, stack: ExitStack) -> tuple[list[str], Iterator[tuple[int, list[str] | str]], str]:
+    """CSV as UTF-8 text (a BOM is skipped); comma, semicolon or tab separated, as the header shows.
+
+    A row is its fields, or the problem that makes the line unreadable.
+    """
+    lines = _Lines(path, stack, MAX_LINE_LENGTH)
     try:
-        first = file.readline()
-    except UnicodeDecodeError:
-        raise BatchError(f"{path}: not UTF-8 text; save it as 'CSV UTF-8'") from None
+        first = next(lines, "")
+    except _BadLine as bad:
+        raise BatchError(f"{path}: {bad.problem}; the first line must name the inputs") from None
     counts = {d: first.count(d) for d in ",;\t"}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    reader = csv.reader(itertools.chain([first], file), delimiter=delimiter)
-    header = next(reader, None)
+    header = next(csv.reader([first], delimiter=delimiter), None)
     if header is None:
         raise BatchError(f"{path}: the file is empty; the first line must name the inputs")
+    reader = csv.reader(lines, delimiter=delimiter)
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        try:
-            for fields in reader:
-                yield reader.line_num, fields
-        except UnicodeDecodeError:
-            raise BatchError(f"{path}: not UTF-8 text after line {reader.line_num}; save it as 'CSV UTF-8'") from None
-        except csv.Error as error:
-            raise BatchError(f"{path}: line {reader.line_num}: {error}") from None
+    def rows() -> Iterator[tuple[int, list[str] | str]]:
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except _BadLine as bad:
+                yield bad.number, bad.problem
+                continue
+            except csv.Error as error:  # e.g. a field past csv's size limit
+                yield lines.number, f"line {lines.number}: {error}"
+                continue
+            yield lines.number, fields
 
     return header, rows(), delimiter
 
 
-def _read_xlsx(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
+def _read_xlsx(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any] | str]]]:
     """The first sheet of a workbook; its first row names the inputs.
 
     Memory: calamine reads the whole first sheet into a Rust-side grid of
@@ -310,35 +367,38 @@ def _read_xlsx(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
 
 
 def _read_jsonl(path: Path, stack: ExitStack, decision: str, inputs: tuple[str, ...]) -> _Source:
-    """One JSON object a line; numbers are exact (Decimal). The columns echoed are the decision's inputs.
+    """One JSON object a line (:func:`engine.json_input.loads_bounded`). The columns echoed are the decision's inputs.
 
     The first object's names are checked up front (a misspelt name is
     usually misspelt on every line); a later line's unknown name is that
     row's error.
     """
-    file = stack.enter_context(open(path, encoding="utf-8-sig"))  # noqa: SIM115
+    lines = _Lines(path, stack, MAX_LINE_LENGTH)
+    blanks = [None] * len(inputs)
 
     def parsed() -> Iterator[CaseRow]:
-        number = 0
-        try:
-            for number, line in enumerate(file, 1):  # noqa: B007
-                if not line.strip():
-                    continue
-                try:
-                    case = json.loads(line, parse_float=Decimal, parse_constant=Decimal)
-                except json.JSONDecodeError as error:
-                    yield number, [None] * len(inputs), None, f"line {number}: not valid JSON: {error.msg} at column {error.colno}"  # fmt: skip
-                    continue
-                except RecursionError:
-                    yield number, [None] * len(inputs), None, f"line {number}: nested too deeply to be input values"
-                    continue
-                if not isinstance(case, dict):
-                    problem = f"line {number}: expected a JSON object of input values, got {_json_kind(case)}"
-                    yield number, [None] * len(inputs), None, problem
-                    continue
-                yield number, [case.get(n) for n in inputs], case, None
-        except UnicodeDecodeError:
-            raise BatchError(f"{path}: not UTF-8 text after line {number}") from None
+        while True:
+            try:
+                line = next(lines)
+            except StopIteration:
+                return
+            except _BadLine as bad:
+                yield bad.number, blanks, None, bad.problem
+                continue
+            number = lines.number
+            if not line.strip():
+                continue
+            try:
+                case = loads_bounded(line, f"line {number}")
+            except JsonInputError as error:
+                problem = f"line {number}: {error.problem}"
+                yield number, blanks, None, problem
+                continue
+            if not isinstance(case, dict):
+                problem = f"line {number}: expected a JSON object of input values, got {_json_kind(case)}"
+                yield number, blanks, None, problem
+                continue
+            yield number, [case.get(n) for n in inputs], case, None
 
     rows = parsed()
     first = next(rows, None)
@@ -423,10 +483,10 @@ def _to_date(value: Any) -> Any:
 
 
 @contextmanager
-def _open_target(temporary: Path, target: Path, header: tuple[str, ...], source: _Source) -> Iterator[Write]:
+def _open_target(temporary: Path, target: Path, header: tuple[str, ...], source: _Source, csv_raw: bool) -> Iterator[Write]:  # fmt: skip
     suffix = target.suffix.lower()
     if suffix == ".csv":
-        with _write_csv(temporary, header, source.delimiter) as write:
+        with _write_csv(temporary, header, source.delimiter, csv_raw) as write:
             yield write
     elif suffix == ".jsonl":
         with _write_jsonl(temporary, header) as write:
@@ -436,18 +496,40 @@ def _open_target(temporary: Path, target: Path, header: tuple[str, ...], source:
             yield write
 
 
+#: What makes Excel, LibreOffice and Google Sheets read a cell as a formula
+#: (OWASP "CSV Injection"; NUL from the ASVS list).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def csv_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: OWASP's ``'`` before a leading formula trigger.
+
+    >>> csv_safe("=1+1")
+    "'=1+1"
+    >>> csv_safe("läkare")
+    'läkare'
+    """
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 @contextmanager
-def _write_csv(path: Path, header: tuple[str, ...], delimiter: str) -> Iterator[Write]:
-    """UTF-8 without BOM, the input's delimiter; multi-hit outputs as JSON lists."""
+def _write_csv(path: Path, header: tuple[str, ...], delimiter: str, raw: bool) -> Iterator[Write]:
+    """UTF-8 without BOM, the input's delimiter; multi-hit outputs as JSON lists.
+
+    Text cells (not numbers) that start like a formula get OWASP's ``'``
+    unless ``raw``: results are opened in spreadsheets, and echoed inputs
+    and rule labels come from whoever wrote the cases and the workbook.
+    """
+    safe = (lambda text: text) if raw else csv_safe
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(header)
+        writer.writerow([safe(name) for name in header])
         writerow = writer.writerow
 
         def write(values: Sequence[Any], matched: Sequence[str], error: str | None) -> None:
-            row = [_text(v) for v in values]
-            row.append(", ".join(matched))
-            row.append(error or "")
+            row = [safe(v) if v.__class__ is str else _text(v) for v in values]
+            row.append(safe(", ".join(matched)))
+            row.append(safe(error) if error else "")
             writerow(row)
 
         yield write
@@ -471,27 +553,32 @@ def _write_jsonl(path: Path, header: tuple[str, ...]) -> Iterator[Write]:
 
 @contextmanager
 def _write_xlsx(path: Path, target: Path, header: tuple[str, ...]) -> Iterator[Write]:
-    """openpyxl's write-only workbook streams rows to a temporary file; saved at the end."""
+    """openpyxl's write-only workbook streams rows to a temporary file; saved at the end.
+
+    Every string is written as a text cell, never as a formula: openpyxl
+    would store text starting with ``=`` as one.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("results")
-    sheet.append(header)
     count = 1
 
     def cell(value: Any) -> Any:
         if value.__class__ is str:
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            if value.startswith("="):  # text, never a formula
+            if value.startswith("="):
                 text = WriteOnlyCell(sheet, value)
                 text.data_type = "s"
                 return text
             return value
         if isinstance(value, (list, tuple, dict)):
-            return _text(value)
+            return cell(_text(value))
         return value
+
+    sheet.append([cell(name) for name in header])
 
     def write(values: Sequence[Any], matched: Sequence[str], error: str | None) -> None:
         nonlocal count
@@ -499,7 +586,7 @@ def _write_xlsx(path: Path, target: Path, header: tuple[str, ...]) -> Iterator[W
         if count > XLSX_MAX_ROWS:
             raise BatchError(f"{target}: an .xlsx sheet holds at most {XLSX_MAX_ROWS:,} rows; write .csv or .jsonl")
         row = [cell(v) for v in values]
-        row.append(", ".join(matched))
+        row.append(cell(", ".join(matched)))
         row.append(cell(error))
         sheet.append(row)
 

@@ -8,10 +8,32 @@ location and a hint, collected so an analyst sees all of them at once.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from engine.model import Location
+
+# C0 controls but newline, DEL and the C1 controls: a terminal may act on
+# them (ESC starts an escape sequence), a spreadsheet refuses them.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _picture(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return chr(0x2400 + code) if code < 0x20 else ("\u2421" if code == 0x7F else "\ufffd")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as symbols (␛ for ESC), one for one.
+
+    Cell text and input values reach terminals and spreadsheets in
+    messages; one symbol per character keeps carets under their column.
+
+    >>> printable("a\x1b[31mb")
+    'a␛[31mb'
+    """
+    return _CONTROL.sub(_picture, text) if _CONTROL.search(text) else text
 
 
 class Severity(enum.IntEnum):
@@ -37,14 +59,14 @@ class Diagnostic:
     data: dict = field(default_factory=dict, compare=False)  # machine-readable extras
 
     def render(self) -> str:
-        """One finding as an analyst reads it (may span lines)."""
+        """One finding as an analyst reads it (may span lines; control characters shown as symbols)."""
         where = f"{self.location}: " if self.location else ""
         text = f"{where}{self.severity.word} {self.code}: {self.message}"
         if self.detail:
             text += "\n" + "\n".join("    " + line for line in self.detail.splitlines())
         if self.hint:
             text += f"\n    hint: {self.hint}"
-        return text
+        return printable(text)
 
 
 def worst(diagnostics: Iterable[Diagnostic]) -> Severity | None:

@@ -71,7 +71,7 @@ def _explain_table(model: Model, step: Result, context: Mapping[str, Any]) -> Ta
             outcome = test.predicate(value, context)
             if outcome is not True:
                 why = "is null (the types differ, or the value is missing)" if outcome is None else "does not match"
-                reason = f"{column.name} = {V.describe(value)} {why} `{test.cell.text}` ({test.cell.location})"
+                reason = f"{column.name} = {V.brief(value)} {why} `{test.cell.text}` ({test.cell.location})"
                 explanation = RuleExplanation(
                     label, False, False, reason, test.cell.location, column.name, value, test.cell.text, notes
                 )

@@ -7,7 +7,6 @@ neither are diagnostics with locations.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from engine.decision import CompiledExpression, CompiledTable
 from engine.diagnostics import Diagnostic, Severity
 from engine.feel import ast
 from engine.feel.parser import FeelSyntaxError, parse_expression, parse_unary_tests
+from engine.messages import close_match
 from engine.model import Cell, Location
 
 
@@ -61,8 +61,8 @@ def build_graph(
         for name in sorted(table.reads - set(by_name) - column_inputs):
             cell = _first_cell_reading(table, name) if isinstance(table, CompiledTable) else None
             options = sorted(column_inputs | set(by_name))
-            close = difflib.get_close_matches(name, options, n=1)
-            hint = f"did you mean `{close[0]}`? " if close else ""
+            close = close_match(name, options)
+            hint = f"did you mean `{close}`? " if close else ""
             problems.append(
                 Diagnostic(
                     "DT602", Severity.ERROR,

@@ -8,12 +8,12 @@ path (a value the index has not seen), so valid calls pay nothing for it.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import MISSING, NOT_ALLOWED, WRONG_TYPE, InputError, InputProblem
 from engine.feel import values as V
+from engine.messages import close_match
 from engine.model import Location
 from engine.types import ItemType, problem
 
@@ -28,7 +28,8 @@ class InputSpec:
 
     def check(self, value: Any) -> Any:
         """The value in FEEL form, or :class:`InputError` saying what is valid."""
-        value = V.to_feel(value)  # NaN and infinities become null, as everywhere
+        given = value
+        value = V.to_feel(value)  # past decimal128, NaN and infinities become null, as everywhere
         if self.item is not None:
             found = problem(value, self.item)
             if found:
@@ -36,19 +37,20 @@ class InputSpec:
                 raise self._error(WRONG_TYPE, message, value)
         if value is None:
             if self.allowed is not None and None not in self.allowed:
-                message = f"input `{self.name}` is missing; it must be one of {_listing(self.allowed)}"
-                raise self._error(MISSING, message, value)
+                what = f": {V.brief(given)} is not a FEEL number ({V.NUMBER_RANGE})" if V.out_of_range(given) else " is missing"
+                message = f"input `{self.name}`{what}; it must be one of {_listing(self.allowed)}"
+                raise self._error(MISSING, message, given)
             return None
         if self.type is not None:
             value = self._check_type(value)
         if self.allowed is not None and not any(V.equals(value, a) is True for a in self.allowed):
-            close = difflib.get_close_matches(str(value), [a for a in self.allowed if isinstance(a, str)], n=1)
-            suggestion = f" (did you mean {V.describe(close[0])}?)" if close else ""
+            close = close_match(str(value), [a for a in self.allowed if isinstance(a, str)]) if isinstance(value, str) else None
+            suggestion = f" (did you mean {V.describe(close)}?)" if close else ""
             message = (
-                f"input `{self.name}`: {V.describe(value)} is not an allowed value{suggestion}; "
+                f"input `{self.name}`: {V.brief(value)} is not an allowed value{suggestion}; "
                 f"allowed: {_listing(self.allowed)}"
             )
-            raise self._error(NOT_ALLOWED, message, value, close[0] if close else None)
+            raise self._error(NOT_ALLOWED, message, value, close)
         return value
 
     def coerce(self, value: Any) -> tuple[Any, str | None]:
@@ -73,7 +75,7 @@ class InputSpec:
                 return _dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        raise self._error(WRONG_TYPE, f"input `{self.name}` expects a {self.type}, got {_kind(value)} {V.describe(value)}", value)
+        raise self._error(WRONG_TYPE, f"input `{self.name}` expects a {self.type}, got {_kind(value)} {V.brief(value)}", value)
 
 
 def _kind(value: Any) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.analysis.codes import ALL_CHECKS, BY_CODE
-from engine.diagnostics import Diagnostic, Severity
+from engine.diagnostics import Diagnostic, Severity, printable
 from engine.feel import values as V
 
 #: Version of the JSON document (docs/lint-json.md); bumped on incompatible changes.
@@ -82,7 +82,7 @@ def render_text(diagnostics: Iterable[Diagnostic]) -> str:
                     lines.append(f"            hint: {d.hint}")
         lines.append("")
     lines.append(f"{len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''}: {_count(diagnostics)}")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _jsonable(value: Any) -> Any:

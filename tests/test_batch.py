@@ -181,13 +181,21 @@ def test_unsupported_suffix_lists_the_supported_ones(model, tmp_path):
         evaluate_file(model, "registrering", source, tmp_path / "results.txt")
 
 
-def test_a_failed_batch_leaves_the_old_results_in_place(model, tmp_path):
-    source = tmp_path / "cases.csv"
-    good = (",".join(NURSE) + "\n").encode() * 5000  # past the decoder's first chunk: the batch has started
-    source.write_bytes(",".join(INPUTS).encode() + b"\n" + good + b"l\xe4kare,telefon\n")
+def test_a_failed_batch_leaves_the_old_results_in_place(model, tmp_path, monkeypatch):
+    source = write_csv(tmp_path / "cases.csv", [NURSE] * 5000)
     target = tmp_path / "results.csv"
     target.write_text("old results\n", "utf-8")
-    with pytest.raises(BatchError, match="not UTF-8 text after line"):
+    decided = 0
+
+    def interrupted(*args):  # Ctrl-C after the batch has started writing
+        nonlocal decided
+        decided += 1
+        if decided == 3000:
+            raise KeyboardInterrupt
+        return engine.Model.decide(model, *args)
+
+    monkeypatch.setattr(model, "decide", interrupted)
+    with pytest.raises(KeyboardInterrupt):
         evaluate_file(model, "registrering", source, target)
     assert target.read_text("utf-8") == "old results\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cases.csv", "results.csv"]  # no temporary file left

@@ -7,7 +7,7 @@ null (FEEL's rule), never an exception. The table is immutable and shared.
 from __future__ import annotations
 
 import datetime as _dt
-import math
+import decimal
 from collections.abc import Callable
 from decimal import Decimal
 from types import MappingProxyType
@@ -72,15 +72,26 @@ def _substring_after(s: str, t: str) -> str:
 
 
 def _abs(n: Any) -> Any:
-    return abs(n) if _is_number(n) else None
+    if not _is_number(n):
+        return None
+    return abs(n) if n.__class__ is int else V.DECIMAL128.abs(n)
 
 
-def _floor(n: Any) -> Any:
-    return int(math.floor(n)) if _is_number(n) else None
+def _rounding(mode: str) -> Callable[[Any], Any]:
+    """floor / ceiling inside decimal128: never builds the integer of a huge decimal."""
+
+    def apply(n: Any) -> Any:
+        if not _is_number(n):
+            return None
+        if n.__class__ is int:
+            return n
+        return V.whole(Decimal(n).to_integral_value(mode, V.DECIMAL128))
+
+    return apply
 
 
-def _ceiling(n: Any) -> Any:
-    return int(math.ceil(n)) if _is_number(n) else None
+_floor = _rounding(decimal.ROUND_FLOOR)
+_ceiling = _rounding(decimal.ROUND_CEILING)
 
 
 def _extreme(pick: Callable[[list], Any]) -> Callable[..., Any]:
@@ -103,7 +114,15 @@ def _sum(*args: Any) -> Any:
     items = _items(args)
     if items is None or not all(_is_number(x) for x in items):
         return None
-    return sum(items, 0)
+    if all(x.__class__ is int for x in items):
+        return V.feel_number(sum(items))
+    total: Any = 0
+    try:
+        for x in items:
+            total = V.DECIMAL128.add(total, x)
+    except decimal.Overflow:
+        return None  # past decimal128, as every number operation
+    return total
 
 
 def _count(*args: Any) -> Any:
@@ -134,8 +153,7 @@ def _string(x: Any) -> Any:
 def _number(text: Any) -> Any:
     if not isinstance(text, str):
         return None
-    number = V.parse_number(text.strip().replace(",", "."))
-    return number if number is not None and number.is_finite() else None
+    return V.parse_number(text.strip().replace(",", "."))
 
 
 BUILTINS: "MappingProxyType[str, Callable[..., Any]]" = MappingProxyType(

@@ -23,8 +23,8 @@ Context = Mapping[str, Any]
 Evaluator = Callable[[Context], Any]
 Predicate = Callable[[Any, Context], "bool | None"]
 
-# FEEL numbers are decimal128: 34 significant digits.
-_DECIMAL = decimal.Context(prec=34, traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
+# FEEL numbers are decimal128 (values.DECIMAL128): 34 significant digits, |x| < 1E+6145.
+_DECIMAL = V.DECIMAL128
 
 
 class FeelCompileError(ValueError):
@@ -104,11 +104,11 @@ def _lift2(left: Compiled, right: Compiled, fn: Callable[[Any, Any], Any]) -> Co
 
 
 def _negative(node: ast.Negative) -> Compiled:
-    return _lift1(compile_expression(node.operand), lambda v: -v if V.category(v) == V.NUMBER else None)
+    return _lift1(compile_expression(node.operand), lambda v: V.negate(v) if V.category(v) == V.NUMBER else None)
 
 
 def arithmetic(op: str, a: Any, b: Any) -> Any:
-    """FEEL ``+ - * / **`` with exact decimals; null on bad types or /0."""
+    """FEEL ``+ - * / **`` in decimal128; null on bad types, /0 or past the number range."""
     ca, cb = V.category(a), V.category(b)
     if ca == V.STRING and cb == V.STRING and op == "+":
         return a + b
@@ -117,21 +117,22 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
     try:
         x = a if isinstance(a, (int, Decimal)) else Decimal(repr(a))
         y = b if isinstance(b, (int, Decimal)) else Decimal(repr(b))
+        exact = x.__class__ is int and y.__class__ is int
         if op == "+":
-            return x + y
+            return V.feel_number(x + y) if exact else _DECIMAL.add(x, y)
         if op == "-":
-            return x - y
+            return V.feel_number(x - y) if exact else _DECIMAL.subtract(x, y)
         if op == "*":
-            return x * y
+            return V.feel_number(x * y) if exact else _DECIMAL.multiply(x, y)
         if op == "/":
             result = _DECIMAL.divide(Decimal(x), Decimal(y))
             return int(result) if result == result.to_integral_value() and abs(result) < 2**63 else result
         if op == "**":
             # Through decimal128, so a cell like (10 ** 1000) ** 1000 overflows
             # to null instead of building a billion-digit integer.
-            if y != int(y):
+            if y.__class__ is Decimal and y != y.to_integral_value():
                 return None
-            result = _DECIMAL.power(Decimal(x), int(y))
+            result = _DECIMAL.power(Decimal(x), y)
             return int(result) if result == result.to_integral_value() and abs(result) < 2**63 else result
     except (decimal.DecimalException, ZeroDivisionError, OverflowError):
         return None

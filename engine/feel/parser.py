@@ -21,6 +21,7 @@ from lark.exceptions import (
 )
 
 from engine.feel import ast
+from engine.feel import values as V
 
 #: Cells longer than this are refused: decision-table cells are short, and
 #: parsing cost must stay bounded on untrusted workbooks.
@@ -299,7 +300,7 @@ class _ToAst(Transformer):
     def negative(self, meta, children):
         operand = children[0]
         if isinstance(operand, ast.Literal) and isinstance(operand.value, (int, Decimal)):
-            return ast.Literal(-operand.value, _col(meta))
+            return ast.Literal(V.negate(operand.value), _col(meta))
         return ast.Negative(operand, _col(meta))
 
     def path(self, meta, children):
@@ -320,7 +321,8 @@ class _ToAst(Transformer):
 
     def number(self, meta, children):
         text = str(children[0])
-        value = Decimal(text) if "." in text else int(text)
+        # Past 34 digits a literal is rounded, as decimal128 holds it.
+        value = int(text) if "." not in text and len(text) <= 34 else V.feel_number(Decimal(text))
         return ast.Literal(value, _col(meta))
 
     def string(self, meta, children):

@@ -9,9 +9,13 @@ rule, "does not match").
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
+import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from engine.errors import InputError
 
 NULL = "null"
 BOOLEAN = "boolean"
@@ -55,13 +59,77 @@ def category(value: Any) -> str:
     return OTHER
 
 
+# ---------------------------------------------------------------- numbers
+
+#: FEEL numbers are IEEE 754 decimal128: 34 significant digits, exponents up
+#: to 6144, so magnitudes below 1E+6145. Every operation on numbers runs in
+#: this context; a result past the range is null (the Overflow trap).
+DECIMAL128 = decimal.Context(
+    prec=34, Emax=6144, Emin=-6143, rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)  # fmt: skip
+#: The range, as messages state it.
+NUMBER_RANGE = "FEEL numbers are decimal128: 34 digits, magnitude below 1E+6145"
+#: Whole numbers below this stay Python ints: exact, as decimal128 holds them.
+EXACT_INT_LIMIT = 10**34
+# An int of more bits than this is past 1E+6145; converting it to a Decimal
+# would cost minutes (quadratic in its digits), so it is refused by its size.
+_MAX_INT_BITS = 20_420
+# Past the range, numbers are still written in messages, rounded to 34 digits.
+_DISPLAY = decimal.Context(prec=34, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[])
+
+
+def feel_number(value: int | Decimal) -> int | Decimal | None:
+    """``value`` as a FEEL number: rounded to 34 digits, None past decimal128's range.
+
+    >>> feel_number(10**40)
+    Decimal('1.000000000000000000000000000000000E+40')
+    >>> feel_number(Decimal("1E+999999999")) is None
+    True
+    """
+    try:
+        if isinstance(value, Decimal):
+            return DECIMAL128.plus(value) if value.is_finite() else None
+        if -EXACT_INT_LIMIT < value < EXACT_INT_LIMIT:
+            return value
+        if value.bit_length() > _MAX_INT_BITS:
+            return None
+        return DECIMAL128.create_decimal(value)
+    except decimal.Overflow:
+        return None
+
+
+def negate(value: int | Decimal) -> int | Decimal:
+    """``-value`` in decimal128 (Python's ``-`` on a Decimal rounds to the default 28 digits)."""
+    return -value if value.__class__ is int else DECIMAL128.minus(value)
+
+
+def whole(value: Decimal) -> int | Decimal:
+    """An integral Decimal as an int where decimal128 holds it exactly (below 10**34)."""
+    return int(value) if value.adjusted() < 34 else value
+
+
+def out_of_range(value: Any) -> bool:
+    """Whether ``value`` is a number FEEL cannot hold (past decimal128, NaN, an infinity)."""
+    cls = value.__class__
+    if cls is int or cls is Decimal:
+        return feel_number(value) is None
+    return cls is float and (value != value or value in (float("inf"), float("-inf")))
+
+
+#: Deepest nesting of lists and contexts accepted in an input value.
+MAX_VALUE_DEPTH = 64
+
+
 def to_feel(value: Any) -> Any:
     """Normalise a Python value to FEEL-lite's representation.
 
     Text is put in composed Unicode form (NFC), floats become exact
-    decimals (``0.1`` stays ``Decimal("0.1")``), NaN and
-    infinities become null (FEEL has neither), tuples become lists, and
-    nested lists and dicts are normalised recursively.
+    decimals (``0.1`` stays ``Decimal("0.1")``), numbers are kept inside
+    decimal128 (:func:`feel_number`: past its range, NaN and infinities
+    become null), tuples become lists, and nested lists and dicts are
+    normalised recursively; nesting deeper than :data:`MAX_VALUE_DEPTH` is an
+    :class:`~engine.errors.InputError`.
     """
     cls = value.__class__
     if cls is str:
@@ -71,13 +139,27 @@ def to_feel(value: Any) -> Any:
         if value != value or value in (float("inf"), float("-inf")):
             return None
         return Decimal(repr(value))
-    if cls is Decimal and not value.is_finite():
-        return None
-    if cls is list or cls is tuple:
-        return [to_feel(v) for v in value]
-    if cls is dict:
-        return {k: to_feel(v) for k, v in value.items()}
+    if cls is int:
+        return value if -EXACT_INT_LIMIT < value < EXACT_INT_LIMIT else feel_number(value)
+    if cls is Decimal:
+        return feel_number(value)
+    if cls is list or cls is tuple or cls is dict:
+        return _nested(value, 1)
     return value
+
+
+def _nested(value: Any, depth: int) -> Any:
+    if depth > MAX_VALUE_DEPTH:
+        raise InputError(f"an input value is nested more than {MAX_VALUE_DEPTH} deep (lists in lists or contexts)")
+    cls = value.__class__
+    if cls is list or cls is tuple:
+        return [_nested(v, depth + 1) if v.__class__ in _CONTAINERS else to_feel(v) for v in value]
+    if cls is dict:
+        return {k: _nested(v, depth + 1) if v.__class__ in _CONTAINERS else to_feel(v) for k, v in value.items()}
+    return to_feel(value)
+
+
+_CONTAINERS = (list, tuple, dict)
 
 
 def equals(a: Any, b: Any) -> bool | None:
@@ -120,10 +202,12 @@ def describe(value: Any) -> str:
     if value is False:
         return "false"
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        text = value.replace("\\", "\\\\").replace('"', '\\"')
+        # Control characters as FEEL escapes: the text stays one line, pasteable back into a cell.
+        return '"' + (_CONTROL.sub(_escape_control, text) if _CONTROL.search(text) else text) + '"'
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return f'date("{value.isoformat()}")'
-    if isinstance(value, Decimal):
+    if isinstance(value, (Decimal, int)):  # bools are handled above
         return format_number(value)
     if isinstance(value, list):
         return "[" + ", ".join(describe(v) for v in value) + "]"
@@ -132,25 +216,89 @@ def describe(value: Any) -> str:
     return str(value)
 
 
+#: Longest a value is written in a message before it is cut.
+BRIEF_LIMIT = 100
+
+
+def brief(value: Any, limit: int = BRIEF_LIMIT) -> str:
+    """:func:`describe`, cut to about ``limit`` characters for a message.
+
+    Reads no more of a huge value than it shows: a 200 MB text costs what
+    its first hundred characters cost.
+
+    >>> brief("a" * 1000, 10)
+    '"aaaaaaaaaa…" (1,000 characters)'
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return describe(value[:limit])[:-1] + f'…" ({len(value):,} characters)'
+    if isinstance(value, (list, tuple, dict)):
+        items = list(value.items()) if isinstance(value, dict) else value
+        parts: list[str] = []
+        size = 0
+        for item in items:
+            if size > limit:
+                parts.append(f"… ({len(items):,} items)")
+                break
+            part = f"{item[0]}: {brief(item[1], limit)}" if isinstance(value, dict) else brief(item, limit)
+            parts.append(part)
+            size += len(part) + 2
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        return opening + ", ".join(parts) + closing
+    return describe(value)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape_control(found: re.Match[str]) -> str:
+    char = found.group()
+    return _NAMED_ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+
 def format_number(value: Decimal | int) -> str:
-    if isinstance(value, int):
+    """A number as an analyst writes it: ``12``, ``0.3``; past 34 digits as ``1.5E+40``.
+
+    Any int or Decimal is written in bounded time and length, inside
+    decimal128's range or not.
+    """
+    if value.__class__ is int and -EXACT_INT_LIMIT < value < EXACT_INT_LIMIT:
         return str(value)
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    return format(value.normalize(), "f")
+    if isinstance(value, int):  # a huge int from a caller: write it rounded, never all its digits
+        if value.bit_length() > _MAX_INT_BITS:
+            return ("-" if value < 0 else "") + f"a number of about {int(value.bit_length() * 0.30103):,} digits"
+        value = _DISPLAY.create_decimal(value)
+    if not value.is_finite():
+        return str(value)
+    shown = _DISPLAY.plus(value).normalize(_DISPLAY)
+    if -34 <= shown.adjusted() < 34:
+        return format(shown, "f")
+    return str(shown)
 
 
-def parse_number(text: str) -> Decimal | None:
+def parse_number(text: str) -> int | Decimal | None:
+    """A number written as text (``12.5``, ``1e3``), inside decimal128, or None."""
     try:
-        return Decimal(text)
+        return feel_number(Decimal(text))
     except InvalidOperation:
         return None
 
 
 def to_json(value: Any) -> Any:
-    """A FEEL value as plain JSON data (decimals as int or float, dates as ISO)."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+    """A FEEL value as plain JSON data (decimals as int or float, dates as ISO).
+
+    Whole numbers below 10**34 are exact ints; a number past a double's
+    range (1.8E+308) would be ``Infinity``, which is not JSON: it is written
+    as text (``"1E+400"``). Past decimal128 a number is null.
+    """
+    if isinstance(value, Decimal) or (value.__class__ is int and not -EXACT_INT_LIMIT < value < EXACT_INT_LIMIT):
+        number = feel_number(value)
+        if not isinstance(number, Decimal):
+            return number
+        if number.adjusted() < 34 and number == number.to_integral_value(context=DECIMAL128):
+            return int(number)
+        as_float = float(number)
+        return as_float if as_float not in (float("inf"), float("-inf")) else format_number(number)
     if isinstance(value, _dt.date):
         return value.isoformat()
     if isinstance(value, list):
