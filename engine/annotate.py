@@ -23,10 +23,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 
 import openpyxl
-from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -35,6 +33,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from engine.diagnostics import Diagnostic, Severity, printable
 from engine.files import check_output, replacing, same_file
 from engine.report import cell_position
+from engine.xlsx_cells import put_row
 
 LINT_SHEET = "Lint"
 AUTHOR = "dtable lint"
@@ -48,7 +47,8 @@ _WIDTHS = (10, 8, 22, 18, 12, 80, 60, 50)
 
 # What openpyxl may fail with on a file calamine read (its own XML parser is
 # stricter): each becomes one line saying the copy cannot be made.
-_OPENPYXL_FAILURES = (KeyError, ValueError, TypeError, AttributeError, IndexError, ParseError, zipfile.BadZipFile, OSError)  # fmt: skip
+# SyntaxError covers the XML parsers' errors (ElementTree's ParseError, lxml's XMLSyntaxError).
+_OPENPYXL_FAILURES = (KeyError, ValueError, TypeError, AttributeError, IndexError, SyntaxError, zipfile.BadZipFile, OSError)  # fmt: skip
 
 __all__ = ["AnnotatedCopy", "annotate_copy", "same_file", "write_annotated"]
 
@@ -177,13 +177,6 @@ def _text(value: str) -> str:
     return printable(value)
 
 
-def _as_text(cells: Iterable[Cell]) -> None:
-    """Strings stay text: openpyxl would store one starting with ``=`` as a formula."""
-    for cell in cells:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-
-
 def _lint_sheet(book, found: list[Diagnostic], lacks: tuple[str, ...] = ()) -> None:
     title = LINT_SHEET
     n = 2
@@ -191,15 +184,18 @@ def _lint_sheet(book, found: list[Diagnostic], lacks: tuple[str, ...] = ()) -> N
         title = f"{LINT_SHEET} ({n})"
         n += 1
     sheet = book.create_sheet(title, 0)
-    sheet.append(_HEADERS)
+    put_row(sheet, 1, list(_HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for i, width in enumerate(_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
+    row = 1
     for d in sorted(found, key=lambda d: (-d.severity, d.code)):
         loc = d.location
         suggested = d.data.get("suggested_rule", {}).get("tsv", "") if isinstance(d.data, dict) else ""
-        sheet.append(
+        row += 1
+        put_row(  # every string a text cell: a label like =HYPERLINK(…) must not become a formula
+            sheet, row,
             [
                 d.severity.word,
                 d.code,
@@ -209,10 +205,8 @@ def _lint_sheet(book, found: list[Diagnostic], lacks: tuple[str, ...] = ()) -> N
                 _text(d.message),
                 _text(d.hint or ""),
                 _text(suggested.replace("\t", " | ").rstrip(" |")) if suggested else "",
-            ]
-        )
-        row = sheet.max_row
-        _as_text(sheet[row])
+            ],
+        )  # fmt: skip
         sheet.cell(row, 1).fill = _FILL[d.severity]
         if loc is not None and loc.sheet in book.sheetnames:
             link = sheet.cell(row, 3)
@@ -222,9 +216,7 @@ def _lint_sheet(book, found: list[Diagnostic], lacks: tuple[str, ...] = ()) -> N
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(_HEADERS))}{max(sheet.max_row, 1)}"
     if lacks:
-        sheet.append([])
-        sheet.append(["note", "", "", "", "", _text(AnnotatedCopy(0, lacks).lacks_line())])
-        _as_text(sheet[sheet.max_row])
+        put_row(sheet, row + 2, ["note", None, None, None, None, _text(AnnotatedCopy(0, lacks).lacks_line())])
     book.active = 0
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -69,11 +69,15 @@ def _part_prefix(target: Path) -> str:
 
 
 @contextmanager
-def replacing(target: Path) -> Iterator[Path]:
-    """A temporary file next to ``target``, renamed over it when the block succeeds.
+def replacing(target: Path, *, mode: int | None = None, before_rename: Callable[[], None] | None = None) -> Iterator[Path]:  # fmt: skip
+    """A temporary file beside ``target``, renamed over it when the block succeeds.
 
+    Beside, because a rename across file systems is not atomic; removed when
+    anything fails, synced before the rename. ``mode`` defaults to what a new
+    file gets (the umask); ``before_rename`` may raise to call the rename off.
     The temporary file is locked while it is written, so a later run can
-    tell the leftovers of a killed run (unlocked) from a run still going.
+    tell the leftovers of a killed run (unlocked, removed here) from a run
+    still going.
     """
     remove_stale_parts(target)
     handle, name = tempfile.mkstemp(prefix=_part_prefix(target), suffix=".part", dir=target.parent)
@@ -82,7 +86,11 @@ def replacing(target: Path) -> Iterator[Path]:
         if fcntl is not None:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         yield temporary
-        os.chmod(temporary, 0o666 & ~_umask())
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.chmod(temporary, mode if mode is not None else 0o666 & ~umask())
+        if before_rename is not None:
+            before_rename()
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -125,7 +133,8 @@ def _locked(path: Path) -> bool:
         return False
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process's umask (read without changing it for long)."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

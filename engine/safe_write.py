@@ -20,15 +20,15 @@ Rewriting a workbook in place (``dtable format``) follows three rules:
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import shutil
-import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from engine.files import replacing, same_file, umask
+
+__all__ = ["Saved", "Snapshot", "UnsafeWrite", "replacing", "save_copy", "save_in_place", "umask", "unkept_content"]
 
 #: Parts of an .xlsx that openpyxl does not carry over when it rewrites a workbook.
 _UNKEPT_PARTS = {
@@ -106,36 +106,6 @@ def backup_path(path: Path, now: _dt.datetime | None = None) -> Path:
     return candidate
 
 
-def umask() -> int:
-    """The process's umask (read without changing it for long)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def replacing(target: Path, *, mode: int | None = None, before_rename: Callable[[], None] | None = None) -> Iterator[Path]:  # fmt: skip
-    """A temporary file beside ``target``, renamed over it when the block succeeds.
-
-    Beside, because a rename across file systems is not atomic; removed when
-    anything fails. ``before_rename`` may raise to call the rename off.
-    """
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.chmod(temporary, mode if mode is not None else 0o666 & ~umask())
-        if before_rename is not None:
-            before_rename()
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def save_in_place(book: Any, read: Snapshot, *, now: _dt.datetime | None = None) -> Saved:
     """Save an openpyxl workbook over the file it was read from (see the module doc)."""
     path = read.path
@@ -156,7 +126,7 @@ def save_in_place(book: Any, read: Snapshot, *, now: _dt.datetime | None = None)
 
 def save_copy(book: Any, source: Path, out: Path) -> Saved:
     """Save an openpyxl workbook as a new file ``out``, never over ``source``."""
-    if (out.exists() and os.path.samefile(source, out)) or out.resolve() == source.resolve():
+    if same_file(source, out):
         raise UnsafeWrite(f"--out {out} is the workbook itself; leave out --out to rewrite it in place (with a backup)")
     if not out.parent.is_dir():
         raise UnsafeWrite(f"cannot write {out}: the folder {out.parent} does not exist")

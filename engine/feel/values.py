@@ -276,11 +276,15 @@ def format_number(value: Decimal | int) -> str:
     return str(shown)
 
 
-def parse_number(text: str) -> int | Decimal | None:
+def parse_number(text: str) -> Decimal | None:
     """A number written as text (``12.5``, ``1e3``), inside decimal128, or None."""
     try:
-        return feel_number(Decimal(text))
+        number = Decimal(text)
     except InvalidOperation:
+        return None
+    try:
+        return DECIMAL128.plus(number) if number.is_finite() else None
+    except decimal.Overflow:
         return None
 
 
