@@ -19,6 +19,7 @@ from typing import Any
 from engine.analysis import domains as D
 from engine.decision import CompiledRule, CompiledTable, OutputEntry
 from engine.feel import values as V
+from engine.feel.parser import outside_text
 from engine.feel.sets import Condition
 
 #: One set of pieces per input column.
@@ -158,23 +159,4 @@ def _condition_phrase(name: str, test: str) -> str:
 
 def _single(test: str) -> bool:
     """Whether a unary-test list has one element (commas inside quotes do not count)."""
-    depth = 0
-    quoted = False
-    escaped = False
-    for ch in test:
-        if quoted:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                quoted = False
-        elif ch == '"':
-            quoted = True
-        elif ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            return False
-    return True
+    return not any(ch == "," and depth == 0 for _, ch, depth in outside_text(test))

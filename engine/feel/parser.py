@@ -8,10 +8,11 @@ lark's parse tree into :mod:`engine.feel.ast` nodes.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import (
     UnexpectedCharacters,
     UnexpectedEOF,
@@ -28,6 +29,11 @@ from engine.feel import values as V
 MAX_CELL_LENGTH = 4000
 #: Deepest bracket nesting accepted (the compiler recurses over the tree).
 MAX_NESTING = 40
+#: Deepest syntax tree accepted, in levels of the parse tree: each operator,
+#: call, path and bracketed expression nested in another adds one or more
+#: (``1 + 1 + …`` may have 148 additions). The recursions over the tree then
+#: stay far below Python's limit of 1,000 frames. See :func:`_check_depth`.
+MAX_DEPTH = 150
 
 
 class FeelSyntaxError(ValueError):
@@ -100,6 +106,7 @@ def _parse(text: str, start: str) -> Any:
 
 
 def _transform(text: str, tree: Any) -> Any:
+    _check_depth(tree, text)
     try:
         return _ToAst().transform(tree).children[0]
     except VisitError as error:
@@ -121,19 +128,57 @@ def _check_size(text: str) -> None:
             1,
             "split the logic over several rules or columns",
         )
+    for index, char, depth in outside_text(text):
+        if char in "([" and depth > MAX_NESTING:
+            raise FeelSyntaxError(f"brackets are nested more than {MAX_NESTING} deep", text, index + 1)
+
+
+def outside_text(text: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, bracket depth after it) for every character outside ``"…"`` literals.
+
+    ``"\\"`` ends with an escaped backslash, not an escaped quote.
+    """
     depth = 0
-    in_string = False
+    in_string = escaped = False
     for index, char in enumerate(text):
-        if char == '"' and (index == 0 or text[index - 1] != "\\"):
-            in_string = not in_string
-        elif not in_string and char in "([":
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+            continue
+        if char in "([":
             depth += 1
-            if depth > MAX_NESTING:
-                raise FeelSyntaxError(
-                    f"brackets are nested more than {MAX_NESTING} deep", text, index + 1
-                )
-        elif not in_string and char in ")]":
+        elif char in ")]":
             depth -= 1
+        yield index, char, depth
+
+
+def _check_depth(tree: Tree, text: str) -> None:
+    """Refuse a syntax tree nested deeper than :data:`MAX_DEPTH`, before anything recurses over it.
+
+    Brackets are bounded by :func:`_check_size`, but ``1+1+…+1``, ``---…1``,
+    ``x.a.a…`` or ``2**2**…`` nest as deep as the cell is long; the
+    transformer, the compiler and the evaluator all recurse over the tree.
+    The walk here does not.
+    """
+    stack = [(tree, 0)]  # the start rule is level 0; literals and names, the leaves, are not counted
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH and any(isinstance(child, Tree) for child in node.children):
+            raise FeelSyntaxError(
+                f"the expression is nested more than {MAX_DEPTH} levels deep",
+                text,
+                _col(node.meta),
+                "a chain like `1 + 1 + …` or `- - … 1` this long cannot be a rule's logic; "
+                "split it over several columns or decisions",
+            )
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
 _TERMINAL_WORDS = {
