@@ -1,7 +1,8 @@
 """Reading untrusted JSON input values, with bounds and one-line errors.
 
 Used for ``dtable eval --input``, each line of a ``dtable batch`` JSONL file
-and HTTP bodies: one place decides what JSON the engine accepts.
+and ``dtable serve`` request bodies: one place decides what JSON the engine
+accepts.
 
 - size: at most :data:`MAX_JSON_BYTES`, checked while reading, so
   ``@/dev/zero`` costs 10 MiB, not all memory;
@@ -78,7 +79,7 @@ def loads_bounded(data: bytes | str, what: str) -> Any:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise JsonInputError(
-                what, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start:,}); save it as UTF-8"
+                what, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start:,})"
             ) from None
     else:
         text = data

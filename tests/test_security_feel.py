@@ -14,7 +14,14 @@ from helpers_hostile import dtable_here
 
 import engine
 from engine.feel.compiler import compile_expression, compile_unary_tests
-from engine.feel.parser import MAX_CELL_LENGTH, MAX_DEPTH, MAX_NESTING, FeelSyntaxError, parse_expression, parse_unary_tests
+from engine.feel.parser import (
+    MAX_CELL_LENGTH,
+    MAX_DEPTH,
+    MAX_NESTING,
+    FeelSyntaxError,
+    parse_expression,
+    parse_unary_tests,
+)
 
 CHAINS = {
     "additions": lambda n: "x" + " + 1" * n,

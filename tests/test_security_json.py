@@ -79,7 +79,7 @@ def test_a_non_utf8_file_names_the_byte(tmp_path):
     path = tmp_path / "latin1.json"
     path.write_bytes('{"yrkesroll": "läkare"}'.encode("latin-1"))
     assert error_line(dtable_here(*EVAL, f"@{path}")) == (
-        f"--input file {path} is not UTF-8 text (byte 0xe4 at offset 16); save it as UTF-8"
+        f"--input file {path} is not UTF-8 text (byte 0xe4 at offset 16)"
     )
 
 

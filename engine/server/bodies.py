@@ -7,11 +7,11 @@ client cannot make the server hold more than the limit.
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 
 from starlette.requests import Request
+
+from engine.json_input import JsonInputError, loads_bounded
 
 
 class TooLarge(Exception):
@@ -39,22 +39,10 @@ async def read_limited(request: Request, limit: int) -> bytes:
 
 
 def parse_json(data: bytes) -> Any:
-    """One JSON value; numbers exact (Decimal), NaN/Infinity refused, nesting bounded by the body size."""
+    """One JSON value under engine.json_input's bounds (UTF-8, depth, no NaN, no lone surrogates, exact numbers)."""
     if not data.strip():
         raise Malformed("the request body is empty; send a JSON object of input values")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise Malformed(f"the request body is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})") from None
-    try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-    except RecursionError:
-        raise Malformed("the request body is nested too deeply to be input values") from None
-    except json.JSONDecodeError as error:
-        raise Malformed(f"the request body is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None  # fmt: skip
-    except ValueError as error:  # NaN/Infinity, or an integer too long to convert
-        raise Malformed(f"the request body is not valid JSON: {error}") from None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+        return loads_bounded(data, "the request body")
+    except JsonInputError as error:
+        raise Malformed(str(error)) from None
