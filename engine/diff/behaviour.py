@@ -64,9 +64,11 @@ class Answer:
             return f"not allowed ({self.note})"
         hits = ["; ".join(f"{name} {text}" for name, _, text in hit) for hit in self.hits]
         who = "default output" if self.note == "default" else ", ".join(self.rules)
-        if len(hits) == 1 and len(self.rules) <= 1:
+        if not hits:
+            return "[] (no rule)"
+        if len(hits) == 1:  # one rule, the default, or an aggregation over the rules
             return f"{hits[0]} ({who})"
-        return "[" + " | ".join(f"{rule}: {hit}" for rule, hit in zip(self.rules, hits)) + "]" if hits else "[] (no rule)"
+        return "[" + " | ".join(f"{rule}: {hit}" for rule, hit in zip(self.rules, hits)) + "]"
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "rules": list(self.rules)}
