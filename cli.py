@@ -411,6 +411,8 @@ def _format(args: argparse.Namespace) -> int:
         except OSError as error:
             raise UsageError(f"cannot write {args.out or book}: {error.strerror}") from None
         print(report.line(), file=sys.stderr)
+        if report.lacks:
+            print(f"note: the copy lacks {'; '.join(report.lacks)}", file=sys.stderr)
         for note in report.skipped:
             print(f"  no dropdowns: {note}", file=sys.stderr)
     return OK

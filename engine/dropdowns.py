@@ -38,7 +38,8 @@ from engine.feel.values import describe
 from engine.layout import NO_RULE
 from engine.model import Cell, DecisionTable, TestTable
 from engine.report import cell_position
-from engine.safe_write import Saved, Snapshot, UnsafeWrite, save_copy, save_in_place, unkept_content
+from engine.safe_write import Saved, Snapshot, UnsafeWrite, save_copy, save_in_place
+from engine.xlsx_copy import open_for_rewrite
 
 LISTS_SHEET = "dtable lists"
 EXTRA_ROWS = 100
@@ -69,6 +70,7 @@ class FormatReport:
     tables: int = 0
     saved: Saved | None = None
     skipped: list[str] = field(default_factory=list)  # tables without rule rows, and why
+    lacks: tuple[str, ...] = ()  # what a copy (--out) does not carry over
 
     def line(self) -> str:
         where = self.saved.path if self.saved else self.path
@@ -340,22 +342,20 @@ def format_workbook(path: Path, out: Path | None = None, *, now: _dt.datetime | 
     the analyst's work, :class:`~engine.errors.LoadError` when the workbook
     cannot be read.
     """
-    import openpyxl
-
     from engine.workbook import check_container
 
     check_container(path)
-    if out is None:
-        lost = unkept_content(path)
-        if lost:
-            raise UnsafeWrite(
-                f"{path} holds {' and '.join(lost)}, which rewriting it would lose; "
-                "write the dropdowns into a copy with --out COPY.xlsx"
-            )
     snapshot = Snapshot.of(path)
     loaded = read(path)
     dropdowns, tables, skipped = plan(loaded, path)
-    book = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
-    report = FormatReport(path, apply(book, dropdowns), tables, skipped=skipped)
+    try:
+        book, lacks = open_for_rewrite(path, "format")
+    except ValueError as error:
+        raise UnsafeWrite(str(error)) from None
+    if out is None and lacks:
+        raise UnsafeWrite(
+            f"{path}: rewriting it would lose {'; '.join(lacks)}; write the dropdowns into a copy with --out COPY.xlsx"
+        )
+    report = FormatReport(path, apply(book, dropdowns), tables, skipped=skipped, lacks=lacks)
     report.saved = save_in_place(book, snapshot, now=now) if out is None else save_copy(book, path, out)
     return report

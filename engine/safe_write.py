@@ -21,24 +21,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from engine.files import replacing, same_file, umask
 
-__all__ = ["Saved", "Snapshot", "UnsafeWrite", "replacing", "save_copy", "save_in_place", "umask", "unkept_content"]
-
-#: Parts of an .xlsx that openpyxl does not carry over when it rewrites a workbook.
-_UNKEPT_PARTS = {
-    "xl/drawings/drawing": "pictures or shapes",  # (comments live in xl/drawings/vmlDrawing*, and are kept)
-    "xl/charts/": "charts",
-    "xl/media/": "pictures",
-    "xl/pivotTables/": "pivot tables",
-    "xl/ctrlProps/": "form controls",
-}
-
+__all__ = ["Saved", "Snapshot", "UnsafeWrite", "replacing", "save_copy", "save_in_place", "umask"]
 
 class UnsafeWrite(Exception):
     """Writing would risk the analyst's work; the message says why and what to do."""
@@ -83,16 +72,6 @@ def check_not_open(path: Path) -> None:
                 f"{path} is open in a spreadsheet program (lock file {lock.name} beside it); "
                 "save and close it, then run the command again"
             )
-
-
-def unkept_content(path: Path) -> list[str]:
-    """What rewriting the workbook with openpyxl would drop (pictures, charts …)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return []
-    return sorted({what for prefix, what in _UNKEPT_PARTS.items() if any(n.startswith(prefix) for n in names)})
 
 
 def backup_path(path: Path, now: _dt.datetime | None = None) -> Path:

@@ -3,7 +3,8 @@
 openpyxl turns any string that starts with ``=`` into a formula; a label,
 a name or a message copied from a workbook must never become one (a cell
 ``=HYPERLINK(…)`` or ``=cmd|…`` would run when the copy is opened).
-Characters that XML cannot hold are dropped rather than failing the save.
+Control characters are shown as symbols (:func:`engine.diagnostics.printable`);
+what XML cannot hold otherwise is dropped rather than failing the save.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from engine.diagnostics import printable
+
 
 def set_text(cell: Any, text: str) -> Any:
     """Store ``text`` in an openpyxl cell as a text cell, never as a formula."""
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", printable(text))
     cell.data_type = "s"
     return cell
 

@@ -13,6 +13,7 @@ import io
 import resource
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,13 @@ def error_line(run: subprocess.CompletedProcess[str], code: int = 2) -> str:
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rewrite(path, change):
+    """Rewrite the parts of a workbook: ``change(name, data) -> data``."""
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts:
+            archive.writestr(info, change(info.filename, data))
+    return path

@@ -41,11 +41,18 @@ def test_the_copy_has_a_lint_sheet_with_links_and_comments_on_the_cells(tmp_path
     assert overlap[2].value == "registrering!A9"
     assert overlap[2].hyperlink.location == "'registrering'!A9"
     assert overlap[4].value == "R3, R4"
-    assert rows["DT101"][7].value == '"sjuksköterska" | "åtgärd/behandling" | false'
+    gap = rows["DT101"]
+    assert gap[2].value == "registrering!A9"  # pinned to the last rule row, where the missing rule goes
+    assert gap[7].value == "registrering gap 1"
+    assert gap[7].hyperlink.location == "'Suggested rules'!A5"
+    suggestion = [c.value for c in book["Suggested rules"][5]][1:5]
+    assert suggestion == ['"sjuksköterska"', '"åtgärd/behandling"', "false", None]  # one pasteable cell per entry
 
     sheet = book["registrering"]
     assert sheet["A9"].comment.text.startswith("error DT201: rules R3 and R4 both match")
-    assert "warning DT101: no rule covers" in sheet["A1"].comment.text
+    assert "warning DT101: 1 gap in registrering: no rule covers" in sheet["A9"].comment.text
+    assert sheet["A1"].comment is None
+    assert sheet["A9"].fill.fgColor.rgb == "00F8D7DA"  # filled in the colour of its worst finding (an error)
     assert sheet["B6"].value == '"sjuksköterska"'  # the tables are copied unchanged
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from helpers_core import CLI, decision, write_xlsx
+from helpers_hostile import rewrite
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -168,13 +169,32 @@ def test_out_writes_a_copy_and_never_the_workbook_itself(tmp_path):
     assert digest(path) == before
 
 
-def test_in_place_refuses_a_workbook_with_pictures_it_would_lose(tmp_path):
+def test_in_place_refuses_what_rewriting_would_lose_and_keeps_pictures(tmp_path):
+    import io
+
+    from PIL import Image
+
     path = workbook(tmp_path)
-    with zipfile.ZipFile(path, "a") as archive:
-        archive.writestr("xl/media/image1.png", b"\x89PNG")
-    with pytest.raises(UnsafeWrite, match="holds pictures, which rewriting it would lose; .* --out COPY.xlsx"):
+    book = openpyxl.load_workbook(path)
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(png, "PNG")
+    book["om"].add_image(openpyxl.drawing.image.Image(png), "D2")
+    book.save(path)
+    format_workbook(path)  # a picture is kept: nothing lost, so it may be rewritten
+    assert len(openpyxl.load_workbook(path)["om"]._images) == 1
+
+    book = openpyxl.load_workbook(path)
+    book["om"]["F1"] = "=1+1"
+    book.save(path)
+    cached = re.compile(rb"<f>1\+1</f><v\s*(?:/>|></v>)")  # openpyxl writes an empty result; Excel would have saved 2
+    rewrite(path, lambda name, data: cached.sub(b"<f>1+1</f><v>2</v>", data) if "sheet" in name else data)
+    before = digest(path)
+    backups = set(tmp_path.glob("*.bak"))
+    with pytest.raises(UnsafeWrite, match=r"rewriting it would lose the cached results of 1 formula .*; write the dropdowns into a copy with --out COPY.xlsx"):  # fmt: skip
         format_workbook(path)
-    assert not list(tmp_path.glob("*.bak"))
+    assert digest(path) == before and set(tmp_path.glob("*.bak")) == backups
+    run = dtable("format", str(path), "--out", str(tmp_path / "copy.xlsx"))
+    assert run.returncode == 0 and "note: the copy lacks the cached results of 1 formula" in run.stderr
 
 
 def test_the_shipped_rulebook_has_its_dropdowns_from_the_allowed_values():

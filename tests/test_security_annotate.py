@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 
 import openpyxl
 import pytest
 from helpers_core import decision, write_xlsx
-from helpers_hostile import digest, dtable_here, error_line
+from helpers_hostile import digest, dtable_here, error_line, rewrite
 from PIL import Image as PILImage
 from python_calamine import CalamineWorkbook
 
@@ -27,16 +26,6 @@ TEXT_BOX = (
     '<spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1000000" cy="500000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></spPr>'
     "<txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>Read me first</a:t></a:r></a:p></txBody></sp><clientData/></twoCellAnchor>"
 )  # fmt: skip
-
-
-def rewrite(path, change):
-    """Rewrite the parts of a workbook: ``change(name, data) -> data``."""
-    with zipfile.ZipFile(path) as archive:
-        parts = [(info, archive.read(info)) for info in archive.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info, data in parts:
-            archive.writestr(info, change(info.filename, data))
-    return path
 
 
 def overlapping_rules(label: str = "R2") -> list[list[str]]:
