@@ -14,6 +14,7 @@ import pytest
 from helpers_core import SHIPPED
 from live_server import live_server
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -57,14 +58,23 @@ def control(browser, label_text: str):
     return browser.find_element(By.ID, label.get_attribute("for"))
 
 
+# Generous: CI machines are shared, and a loaded one may take seconds to answer.
+WAIT_SECONDS = 30
+
+
+def wait_until(browser, condition, message: str = "") -> None:
+    """Wait for the page; the answer is replaced whole on every update, so a found element may go stale."""
+    WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,)).until(condition, message)
+
+
 def wait_for_answer(browser, output: str, value: str) -> None:
     selector = f'#answer tr[data-output="{output}"] td'
 
     def shown(driver) -> bool:
         cells = driver.find_elements(By.CSS_SELECTOR, selector)
-        return bool(cells) and cells[0].text == value
+        return bool(cells) and cells[0].text == value and driver.find_element(By.ID, "answer").get_attribute("aria-busy") is None
 
-    WebDriverWait(browser, 10).until(shown, f"{output} never showed {value!r}")
+    wait_until(browser, shown, f"{output} never showed {value!r}")
 
 
 def fired_rules(browser) -> list[str]:
@@ -128,6 +138,6 @@ def test_a_case_the_tables_do_not_describe(browser, base_url):
         found = driver.find_elements(By.CSS_SELECTOR, '#answer [data-status="no-rule"]')
         return bool(found) and "The tables do not describe this case." in found[0].text
 
-    WebDriverWait(browser, 10).until(said)
+    wait_until(browser, said, "the page never said that the tables do not describe the case")
     assert fired_rules(browser) == []
     assert browser.find_elements(By.CSS_SELECTOR, "#answer tr[data-output]") == []
