@@ -10,7 +10,7 @@ from typing import Any
 
 from engine.compile import CellCache, compile_table
 from engine.decision import CompiledExpression, CompiledTable
-from engine.diagnostics import Diagnostic, Severity
+from engine.diagnostics import Diagnostic, Severity, first_error_per_cell
 from engine.dmn.load import load_dmn
 from engine.dmn.lower import ServiceDefinition
 from engine.dmn.xml import DmnXmlError
@@ -466,6 +466,7 @@ def read(paths: str | os.PathLike | Iterable[str | os.PathLike], typecheck: str 
         )  # fmt: skip
     graph, problems = build_graph(tables, expressions, dmn_specs)
     diagnostics.extend(problems)
+    diagnostics = first_error_per_cell(diagnostics)
     specs, problems = _input_specs([t for t in tables if id(t) not in dmn_tables], graph)
     diagnostics.extend(problems)
     specs.update(dmn_specs)

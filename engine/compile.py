@@ -71,6 +71,7 @@ def compile_table(table: DecisionTable, cache: "CellCache | None" = None) -> tup
         getters.append(evaluator.evaluate)
         input_names.append(node.name if isinstance(node, ast.Name) else None)
 
+    reads = set()  # from here on, the names the entries read (the headers' are in header_reads)
     rules: list[CompiledRule] = []
     for rule in table.rules:
         tests = []
@@ -96,8 +97,8 @@ def compile_table(table: DecisionTable, cache: "CellCache | None" = None) -> tup
             defaults.append(_output(output_column.default, cache, report, f"default of `{output_column.name}`", reads))
 
     compiled_table = CompiledTable(
-        table, tuple(getters), tuple(input_names), tuple(rules), tuple(defaults), frozenset(reads),
-        frozenset(header_reads)
+        table, tuple(getters), tuple(input_names), tuple(rules), tuple(defaults), frozenset(reads | header_reads),
+        frozenset(header_reads), frozenset(reads)
     )
     return compiled_table, problems
 

@@ -64,6 +64,8 @@ class CompiledTable:
     reads: frozenset[str]
     #: the names the input column headers read: the inputs the table declares
     header_reads: frozenset[str] = frozenset()
+    #: the names the rules' entries and the defaults read (``< limit``)
+    entry_reads: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:

@@ -75,3 +75,21 @@ def worst(diagnostics: Iterable[Diagnostic]) -> Severity | None:
 
 def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity is Severity.ERROR]
+
+
+def first_error_per_cell(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """One error per cell: a later error at a cell that already has one stems from the same mistake.
+
+    Readers report the most specific error first (a decimal comma before the
+    syntax error it causes), so the first is the one kept.
+    """
+    seen: set[tuple[str | None, str | None, Location]] = set()
+    kept = []
+    for d in diagnostics:
+        if d.severity is Severity.ERROR and d.location is not None and d.location.cell is not None:
+            key = (d.decision, d.location.workbook, d.location)
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(d)
+    return kept

@@ -27,6 +27,11 @@ def lint(paths: str | os.PathLike | Iterable[str | os.PathLike], *, check_gaps: 
     ['DT101']
     """
     loaded = read(paths)
-    findings = list(loaded.diagnostics)
-    findings.extend(analyse(loaded.tables, check_gaps=check_gaps, inputs=loaded.specs.keys()))
-    return loaded, findings
+    return loaded, findings(loaded, check_gaps=check_gaps)
+
+
+def findings(loaded: Loaded, *, check_gaps: bool | None = None) -> list[Diagnostic]:
+    """The load diagnostics, then the analyser's findings (what load errors break is left out)."""
+    found = list(loaded.diagnostics)
+    found.extend(analyse(loaded.tables, check_gaps=check_gaps, inputs=loaded.specs.keys(), errors=loaded.diagnostics))
+    return found

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 import engine
 from engine.compile import compile_table
 from engine.decision import CompiledTable
-from engine.diagnostics import Diagnostic
+from engine.diagnostics import Diagnostic, Severity
 from engine.model import (
     Aggregator,
     Cell,
@@ -50,8 +50,12 @@ SHIPPED = REPO / "tables" / "1177-direkt.xlsx"
 Grid = Sequence[Sequence[Any]]
 
 
-def write_xlsx(path: Path, sheets: Mapping[str, Grid] | Grid) -> Path:
-    """Write ``sheets`` (sheet name -> rows, or just rows for one sheet) to ``path``."""
+def write_xlsx(path: Path, sheets: Mapping[str, Grid] | Grid, merged: Mapping[str, Sequence[str]] | None = None) -> Path:  # fmt: skip
+    """Write ``sheets`` (sheet name -> rows, or just rows for one sheet) to ``path``.
+
+    ``merged``: sheet name -> ranges to merge (``"B2:C2"``), as Excel's Merge
+    Cells does: the first cell keeps its value, the others are emptied.
+    """
     if not isinstance(sheets, Mapping):
         sheets = {"Sheet1": sheets}
     book = openpyxl.Workbook()
@@ -65,6 +69,8 @@ def write_xlsx(path: Path, sheets: Mapping[str, Grid] | Grid) -> Path:
                 cell = sheet.cell(row=r, column=c, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # `= 5` is a unary test, not a formula
+        for cells in (merged or {}).get(name, ()):
+            sheet.merge_cells(cells)
     book.save(path)
     return path
 
@@ -75,6 +81,17 @@ def load_sheets(tmp_path: Path, sheets: Mapping[str, Grid] | Grid, name: str = "
 
 def read_sheets(tmp_path: Path, sheets: Mapping[str, Grid] | Grid, name: str = "rules.xlsx") -> engine.Loaded:
     return engine.read(write_xlsx(tmp_path / name, sheets))
+
+
+def lint_sheets(tmp_path: Path, sheets: Mapping[str, Grid] | Grid, merged: Mapping[str, Sequence[str]] | None = None) -> list[Diagnostic]:  # fmt: skip
+    """Every finding ``dtable lint`` gives for a workbook of ``sheets``."""
+    from engine.lint import lint
+
+    return lint(write_xlsx(tmp_path / "rules.xlsx", sheets, merged))[1]
+
+
+def errors_of(findings: Sequence[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in findings if d.severity is Severity.ERROR]
 
 
 def load_error(tmp_path: Path, sheets: Mapping[str, Grid] | Grid) -> engine.LoadError:

@@ -116,6 +116,18 @@ def test_a_column_that_is_dash_in_every_rule():
     assert column.message == "input oanvänd is `-` in every rule: it never changes the outcome of t"
 
 
+def test_a_dash_column_that_other_entries_read_is_needed_and_not_flagged():
+    ct = make_table(
+        "t",
+        "U",
+        [("belopp", "number", None), ("gräns", "number", None)],
+        [("v", "string", None)],
+        [(["< gräns", "-"], ['"under"']), ([">= gräns", "-"], ['"över"'])],
+    )
+    assert found(ct, "DT405") == []  # removing `gräns` would break `< gräns`
+    assert unused_inputs([ct]) == []
+
+
 def test_inputs_no_rule_of_any_table_uses():
     first = make_table(
         "first", "U", [("a", "boolean", None), ("x", "string", None)], [("v", "string", None)],

@@ -42,12 +42,13 @@ def lint_cli(book, out, *more):
 @pytest.mark.parametrize("escape", ["_x0001_", "_x0000_", "_x001B_"])
 def test_control_characters_in_cells_are_escaped_or_shown_as_symbols(tmp_path, escape):
     code = int(escape[2:6], 16)
-    rows = decision("d", "U", ["x"], ["o"], [["R1", '"a"', '"x"'], ["R2", '"aXb"', '"y"'], ["R3", "zX", '"z"']])
-    book = write_xlsx(tmp_path / "rules.xlsx", {"d": rows})
+    rows = decision("d", "U", ["x"], ["o"], [["R1", '"a"', '"x"'], ["R2", '"aXb"', '"y"']])
+    broken = decision("e", "U", ["x"], ["o"], [["R1", "zX", '"z"']])  # apart: a broken rule leaves gaps unchecked (DT104)
+    book = write_xlsx(tmp_path / "rules.xlsx", {"d": rows, "e": broken})
     rewrite(book, lambda name, data: data.replace(b"X", escape.encode()) if "sheet" in name else data)
     out = tmp_path / "out.xlsx"
     run = lint_cli(book, out)
-    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr  # R3 is a syntax error
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr  # e's R1 is a syntax error
     assert not any(chr(c) in run.stdout for c in range(32) if chr(c) != "\n")
     assert f'"a\\u{code:04x}b"' in run.stdout  # a value in a message: a FEEL escape, pasteable into a cell
     assert f"z{chr(0x2400 + code)}" in run.stdout  # the cell text under the caret: a symbol (␁, ␀, ␛)

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from engine.analysis import codes
 from engine.analysis.boxes import RuleBox, TableSpace, table_space
+from engine.analysis.broken import Broken, broken_parts, not_analysed
 from engine.analysis.domain_checks import domain_diagnostics, unused_inputs
 from engine.analysis.gaps import gap_diagnostics, merge_gaps
 from engine.analysis.overlaps import overlap_diagnostics, overlap_pairs
@@ -46,13 +47,13 @@ __all__ = [
 
 
 def sweep_table(
-    ct: CompiledTable, *, find_gaps: bool = True, budget: int = DEFAULT_BUDGET
+    ct: CompiledTable, *, find_gaps: bool = True, budget: int = DEFAULT_BUDGET, leave_out: frozenset[int] = frozenset()
 ) -> tuple[TableSpace, list[RuleBox], Sweep]:
     """The table's space, its rules that can match (in table order) and the sweep over them.
 
-    Bit ``i`` of the sweep's cells stands for ``live[i]``.
+    Bit ``i`` of the sweep's cells stands for ``live[i]``; ``leave_out``: rules not to place.
     """
-    space = table_space(ct)
+    space = table_space(ct, leave_out)
     live = [box for box in space.boxes if not box.is_empty]
     result = sweep(
         [box.sides for box in live],
@@ -69,6 +70,7 @@ def analyse_table(
     check_gaps: bool | None = None,
     budget: int = DEFAULT_BUDGET,
     max_per_check: int = MAX_PER_CHECK,
+    broken: Broken | None = None,
 ) -> list[Diagnostic]:
     """Every finding about one compiled decision table.
 
@@ -76,17 +78,24 @@ def analyse_table(
     (UNIQUE, ANY, PRIORITY, FIRST), where a missing match is an error of the
     table; True or False force it on or off. ``budget`` bounds the sweep's
     work; ``max_per_check`` bounds the findings of one code for the table
-    (the rest are counted in one DT103 info).
+    (the rest are counted in one DT103 info). ``broken``: what load errors
+    break in the table (see :func:`~engine.analysis.broken.broken_parts`);
+    the analysis then leaves it out and says so once (DT104).
 
     >>> [d.code for d in analyse_table(ct)]                 # doctest: +SKIP
     ['DT101', 'DT201']
     """
     table = ct.table
+    if broken is not None and broken.structure:
+        return [not_analysed(ct, broken)]
     if check_gaps is None:
         check_gaps = table.hit_policy.single_hit
-    space, live, result = sweep_table(ct, find_gaps=check_gaps, budget=budget)
+    leave_out = broken.rules if broken is not None else frozenset()
+    if leave_out:
+        check_gaps = False  # a rule left out may have covered any gap
+    space, live, result = sweep_table(ct, find_gaps=check_gaps, budget=budget, leave_out=leave_out)
     pairs = overlap_pairs(result)
-    found: list[Diagnostic] = []
+    found: list[Diagnostic] = [not_analysed(ct, broken)] if broken is not None else []
     for rule in space.skipped:
         found.append(
             codes.RULE_NOT_ANALYSED.diagnostic(
@@ -107,7 +116,7 @@ def analyse_table(
                 hint="split the table, or raise the analysis budget",
             )
         )
-    found.extend(domain_diagnostics(space))
+    found.extend(domain_diagnostics(space, broken.cells if broken is not None else frozenset()))
     if check_gaps:
         found.extend(gap_diagnostics(space, result))
 
@@ -165,14 +174,17 @@ def analyse(
     check_gaps: bool | None = None,
     inputs: Iterable[str] | None = None,
     budget: int = DEFAULT_BUDGET,
+    errors: Iterable[Diagnostic] = (),
 ) -> list[Diagnostic]:
     """Findings for every table, then across tables (inputs no rule uses, DT406).
 
-    ``inputs``: the model's input names, when known (see :func:`unused_inputs`).
+    ``inputs``: the model's input names, when known (see :func:`unused_inputs`);
+    ``errors``: the load errors, so that what they break is left out (DT104).
     """
     tables = list(tables)
+    broken = broken_parts(tables, errors)
     found: list[Diagnostic] = []
     for ct in tables:
-        found.extend(analyse_table(ct, check_gaps=check_gaps, budget=budget))
-    found.extend(unused_inputs(tables, inputs))
+        found.extend(analyse_table(ct, check_gaps=check_gaps, budget=budget, broken=broken.get(ct.name)))
+    found.extend(unused_inputs(tables, inputs, broken))
     return found

@@ -76,18 +76,26 @@ def output_key(entry: OutputEntry) -> Hashable:
     return ("value", cat, value)
 
 
-def table_space(ct: CompiledTable) -> TableSpace:
-    """Domains and rule boxes of a compiled table."""
-    analysable = [(i, r) for i, r in enumerate(ct.rules) if all(t.condition is not None or t.is_any for t in r.tests)]
-    placed = {i for i, _ in analysable}
+def table_space(ct: CompiledTable, leave_out: frozenset[int] = frozenset()) -> TableSpace:
+    """Domains and rule boxes of a compiled table.
+
+    ``leave_out``: positions of rules with a broken cell, neither placed nor listed as skipped.
+    """
+    analysable = [
+        (i, r)
+        for i, r in enumerate(ct.rules)
+        if i not in leave_out and all(t.condition is not None or t.is_any for t in r.tests)
+    ]
+    placed = {i for i, _ in analysable} | leave_out
     skipped = tuple(r for i, r in enumerate(ct.rules) if i not in placed)
+    # Rules left out still name values and bounds of their columns' domains.
+    bounding = analysable + [(i, r) for i, r in enumerate(ct.rules) if i in leave_out]
     domains = []
     for j, column in enumerate(ct.table.inputs):
         conds: list[Condition] = []
-        for _, r in analysable:
+        for _, r in bounding:
             test = r.tests[j]
-            if not test.is_any:
-                assert test.condition is not None  # analysable: each test has a condition or is "-"
+            if not test.is_any and test.condition is not None:
                 conds.append(test.condition)
         texts = [r.tests[j].cell.text for r in ct.rules]
         domains.append(D.column_domain(column, conds, texts))

@@ -83,6 +83,14 @@ ANALYSIS_TRUNCATED = Check(
     "The table cuts the input space into too many regions; the analysis stopped early.",
     "Split the table into smaller chained tables; findings reported for it are incomplete.",
 )
+NOT_ANALYSED = Check(
+    "DT104",
+    INFO,
+    "not-analysed",
+    "A table, or some of its rules, is left out of the analysis because of load errors in it.",
+    "Fix the errors the finding names; findings computed from a table that does not read as it looks "
+    "would only bury them.",
+)
 
 # Overlaps
 UNIQUE_OVERLAP = Check(
@@ -225,6 +233,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     GAP,
     RULE_NOT_ANALYSED,
     ANALYSIS_TRUNCATED,
+    NOT_ANALYSED,
     UNIQUE_OVERLAP,
     ANY_CONFLICT,
     MASKED_PRIORITY,

@@ -10,17 +10,18 @@ inputs that no rule of any table tests (DT406, :func:`unused_inputs`).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from engine.analysis import codes
 from engine.analysis.boxes import TableSpace
+from engine.analysis.broken import Broken
 from engine.analysis.domains import category_of_type, mentions_null, tested_categories
 from engine.decision import CompiledTable, OutputEntry
 from engine.diagnostics import Diagnostic
 from engine.feel import values as V
 from engine.feel.sets import Condition
-from engine.model import Cell, OutputColumn
+from engine.model import Cell, Location, OutputColumn
 
 _CATEGORY_WORD = {
     V.STRING: "strings",
@@ -34,18 +35,20 @@ _CATEGORY_WORD = {
 }
 
 
-def domain_diagnostics(space: TableSpace) -> list[Diagnostic]:
+def domain_diagnostics(space: TableSpace, broken: frozenset[Location] = frozenset()) -> list[Diagnostic]:
+    """``broken``: cells with a load error, which say what is wrong with them already."""
     ct = space.table
     found: list[Diagnostic] = []
     for j in range(len(ct.table.inputs)):
-        found.extend(_input_column(space, j))
+        found.extend(_input_column(space, j, broken))
     for j, out in enumerate(ct.table.outputs):
         entries: list[tuple[OutputEntry, str | None]] = [(r.outputs[j], r.label) for r in ct.rules]
         default = ct.defaults[j]
         if default is not None:
             entries.append((default, None))
         for entry, label in entries:
-            found.extend(_output_entry(ct, out, entry, label))
+            if entry.cell.location not in broken:
+                found.extend(_output_entry(ct, out, entry, label))
     return found
 
 
@@ -58,7 +61,7 @@ def _expected_categories(type_name: str | None, allowed: Sequence[Any] | None) -
     return set()
 
 
-def _input_column(space: TableSpace, j: int) -> list[Diagnostic]:
+def _input_column(space: TableSpace, j: int, broken: frozenset[Location]) -> list[Diagnostic]:
     ct = space.table
     table = ct.table
     column = table.inputs[j]
@@ -72,7 +75,7 @@ def _input_column(space: TableSpace, j: int) -> list[Diagnostic]:
     judged: dict[str, tuple[set[str], list[Any]]] = {}
     for i, rule in enumerate(ct.rules):
         test = rule.tests[j]
-        if test.is_any or test.condition is None:
+        if test.is_any or test.condition is None or test.cell.location in broken:
             continue
         cond, cell = test.condition, test.cell
         flagged = False
@@ -114,7 +117,8 @@ def _input_column(space: TableSpace, j: int) -> list[Diagnostic]:
                     + (" (check its bounds against the allowed values)" if column.allowed else ""),
                 )
             )
-    if ct.rules and all(r.tests[j].is_any for r in ct.rules):
+    # A column whose name other entries read (`< limit`) declares that input: the table needs it.
+    if ct.rules and all(r.tests[j].is_any for r in ct.rules) and ct.input_names[j] not in ct.entry_reads:
         found.append(
             codes.COLUMN_ALWAYS_ANY.diagnostic(
                 f"input {name} is `-` in every rule: it never changes the outcome of {table.name}",
@@ -199,7 +203,9 @@ def _output_entry(ct: CompiledTable, out: OutputColumn, entry: OutputEntry, labe
     return found
 
 
-def unused_inputs(tables: Iterable[CompiledTable], inputs: Iterable[str] | None = None) -> list[Diagnostic]:
+def unused_inputs(
+    tables: Iterable[CompiledTable], inputs: Iterable[str] | None = None, broken: Mapping[str, Broken] | None = None
+) -> list[Diagnostic]:
     """DT406: inputs that no rule of any table tests or reads.
 
     ``inputs`` are the model's input names; without them, every plain input
@@ -207,7 +213,8 @@ def unused_inputs(tables: Iterable[CompiledTable], inputs: Iterable[str] | None 
     as used when some table's column of that name has an entry other than
     ``-``, or some table reads it elsewhere (a computed header, an output
     expression, an entry that reads other inputs): reads that cannot be
-    told apart are counted as uses, so the check never cries wolf.
+    told apart are counted as uses, so the check never cries wolf. Tables
+    whose layout failed (``broken``) count as using every name they mention.
     """
     tables = list(tables)
     decisions = {ct.name for ct in tables}
@@ -222,8 +229,11 @@ def unused_inputs(tables: Iterable[CompiledTable], inputs: Iterable[str] | None 
             headers.setdefault(name, []).append(ct.table.inputs[j].expression)
             if any(not r.tests[j].is_any for r in ct.rules):
                 used.add(name)
+        if broken is not None and ct.name in broken and broken[ct.name].structure:
+            used |= plain
         opaque = (
-            any(n is None for n in ct.input_names)
+            (broken is not None and ct.name in broken and bool(broken[ct.name].structure))
+            or any(n is None for n in ct.input_names)
             or any(not o.is_constant for r in ct.rules for o in r.outputs)
             or any(t.condition is None and not t.is_any for r in ct.rules for t in r.tests)
         )
