@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine import hitpolicy
 from engine.compile import CellCache, compile_table
 from engine.decision import CompiledExpression, CompiledTable
 from engine.diagnostics import Diagnostic, Severity, first_error_per_cell
@@ -86,11 +87,8 @@ class Result:
     def message(self) -> str:
         if self.applies:
             return f"decision `{self.decision}`: rule {', '.join(self.selected)} applies"
-        given = ", ".join(
-            f"{n} = {V.brief(self.inputs.get(n))}" for n in sorted(self._evaluator.reads_inputs)
-        )
-        default = " (the default output is used)" if self.output is not None else ""
-        return f"no rule of decision `{self.decision}` applies to {given}{default}"
+        given = hitpolicy.describe_given(sorted(self._evaluator.reads_inputs), self.inputs)
+        return hitpolicy.no_rule_message(self.decision, given, self.output is not None)
 
     @property
     def warnings(self) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ class CellCache:
     """Identical cell texts are parsed once per load (tables repeat a lot)."""
 
     def __init__(self) -> None:
-        self.tests: dict[str, tuple[CompiledTest, frozenset[str]]] = {}
+        self.tests: dict[str, tuple[CompiledTest, frozenset[str], ast.UnaryTests]] = {}
         self.expressions: dict[str, tuple[Compiled, frozenset[str], ast.Expr]] = {}
 
 
@@ -57,6 +57,7 @@ def compile_table(table: DecisionTable, cache: "CellCache | None" = None) -> tup
 
     getters: list[Callable[[Any], Any]] = []
     input_names: list[str | None] = []
+    headers: list[ast.Expr | None] = []
     header_reads: set[str] = set()
     for column in table.inputs:
         header = column.expression
@@ -64,12 +65,14 @@ def compile_table(table: DecisionTable, cache: "CellCache | None" = None) -> tup
         if compiled is None:
             getters.append(lambda ctx: None)
             input_names.append(None)
+            headers.append(None)
             continue
         evaluator, names, node = compiled
         reads |= names
         header_reads |= names
         getters.append(evaluator.evaluate)
         input_names.append(node.name if isinstance(node, ast.Name) else None)
+        headers.append(node)
 
     reads = set()  # from here on, the names the entries read (the headers' are in header_reads)
     rules: list[CompiledRule] = []
@@ -80,10 +83,10 @@ def compile_table(table: DecisionTable, cache: "CellCache | None" = None) -> tup
             if test is None:
                 tests.append(InputTest(cell, lambda v, ctx: None, None, False))
                 continue
-            compiled_test, names = test
+            compiled_test, names, entry = test
             reads |= names
             condition = compiled_test.truth.condition() if compiled_test.truth is not None else None
-            tests.append(InputTest(cell, compiled_test.predicate, condition, compiled_test.is_any))
+            tests.append(InputTest(cell, compiled_test.predicate, condition, compiled_test.is_any, entry))
         outputs = []
         for output_column, cell in zip(table.outputs, rule.outputs):
             outputs.append(_output(cell, cache, report, f"rule {rule.label}, output `{output_column.name}`", reads))
@@ -98,18 +101,18 @@ def compile_table(table: DecisionTable, cache: "CellCache | None" = None) -> tup
 
     compiled_table = CompiledTable(
         table, tuple(getters), tuple(input_names), tuple(rules), tuple(defaults), frozenset(reads | header_reads),
-        frozenset(header_reads), frozenset(reads)
+        frozenset(header_reads), frozenset(reads), tuple(headers)
     )
     return compiled_table, problems
 
 
-def _test(cell: Cell, cache: CellCache, report: Callable, what: str) -> tuple[CompiledTest, frozenset[str]] | None:
+def _test(cell: Cell, cache: CellCache, report: Callable, what: str) -> tuple[CompiledTest, frozenset[str], ast.UnaryTests] | None:  # fmt: skip
     hit = cache.tests.get(cell.text)
     if hit is not None:
         return hit
     try:
         node = parse_unary_tests(cell.text)
-        result = (compile_unary_tests(node), frozenset(ast.names(node)))
+        result = (compile_unary_tests(node), frozenset(ast.names(node)), node)
     except (FeelSyntaxError, FeelCompileError) as error:
         report(cell, error, what)
         return None
@@ -137,6 +140,6 @@ def _output(cell: Cell, cache: CellCache, report: Callable, what: str, reads: se
     compiled = _expression(cell, cache, report, what)
     if compiled is None:
         return OutputEntry(cell, lambda ctx: None, True, None)
-    evaluator, names, _ = compiled
+    evaluator, names, node = compiled
     reads |= names
-    return OutputEntry(cell, evaluator.evaluate, evaluator.is_constant, evaluator.value)
+    return OutputEntry(cell, evaluator.evaluate, evaluator.is_constant, evaluator.value, node)

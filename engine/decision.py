@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine.feel import ast
 from engine.feel.sets import Condition
 from engine.model import Cell, DecisionTable, Rule
 
@@ -27,6 +28,8 @@ class InputTest:
     #: exactly the values the test accepts; None when it reads other inputs
     condition: Condition | None
     is_any: bool  # ``-`` or an empty cell
+    #: the parse the predicate was compiled from (None: the cell did not compile)
+    node: ast.UnaryTests | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class OutputEntry:
     evaluate: Callable[[Context], Any]
     is_constant: bool
     value: Any = None  # the value, when constant
+    #: the parse ``evaluate`` was compiled from (None: an empty or broken cell)
+    node: ast.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,8 @@ class CompiledTable:
     header_reads: frozenset[str] = frozenset()
     #: the names the rules' entries and the defaults read (``< limit``)
     entry_reads: frozenset[str] = frozenset()
+    #: per input column, the parse of its header expression (None: it did not compile)
+    headers: tuple[ast.Expr | None, ...] = ()
 
     @property
     def name(self) -> str:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from engine import hitpolicy
 from engine.decision import CompiledTable
-from engine.errors import DecisionError
 from engine.feel import values as V
-from engine.feel.builtins import BUILTINS
 from engine.index import ColumnIndex
 from engine.model import Aggregator, HitPolicy
 
@@ -82,7 +81,7 @@ class TableEvaluator:
         self._defaults = table.defaults if any(d is not None for d in table.defaults) else None
         self.policy = model.hit_policy
         self.aggregator = model.aggregator
-        self._ranks = self._priority_ranks() if self.policy in (HitPolicy.PRIORITY, HitPolicy.OUTPUT_ORDER) else None
+        self._ranks = self._priority_ranks() if self.policy in hitpolicy.RANKED else None
         self.evaluate: Callable[[Context], Outcome] = self._choose_policy()
 
     # ------------------------------------------------------------ matching
@@ -136,7 +135,7 @@ class TableEvaluator:
                 if not mask:
                     return default_output(ctx), 0, ()
                 if mask & (mask - 1):
-                    self._conflict(mask, "UNIQUE", "only one rule may match")
+                    self._conflict(mask)
                 position = mask.bit_length() - 1
                 return output_of(position, ctx), mask, (position,)
 
@@ -161,8 +160,8 @@ class TableEvaluator:
                     return default_output(ctx), 0, ()
                 positions = bits(mask)
                 outputs = [output_of(p, ctx) for p in positions]
-                if any(not _same(o, outputs[0]) for o in outputs[1:]):
-                    self._conflict(mask, "ANY", "matching rules must give the same output")
+                if any(not hitpolicy.same_output(o, outputs[0]) for o in outputs[1:]):
+                    self._conflict(mask)
                 return outputs[0], mask, (positions[0],)
 
             return any_
@@ -196,13 +195,8 @@ class TableEvaluator:
 
         return multi
 
-    def _conflict(self, mask: int, policy: str, rule: str) -> None:
-        labels = [self.labels[p] for p in bits(mask)]
-        raise DecisionError(
-            f"decision `{self.name}` is {policy}, but rules {', '.join(labels)} all match: {rule}",
-            self.name,
-            labels,
-        )
+    def _conflict(self, mask: int) -> None:
+        raise hitpolicy.conflict(self.name, self.policy, [self.labels[p] for p in bits(mask)])
 
     def _priority_ranks(self) -> list[tuple[int, ...] | None]:
         ranks = []
@@ -212,12 +206,7 @@ class TableEvaluator:
         return ranks
 
     def _rank_of(self, output: dict[str, Any]) -> tuple[int, ...]:
-        key = []
-        for column in self.table.table.outputs:
-            allowed = column.allowed or ()
-            value = output.get(column.name)
-            key.append(next((i for i, a in enumerate(allowed) if V.equals(a, value) is True), len(allowed)))
-        return tuple(key)
+        return hitpolicy.rank_key(output, self.table.table.outputs)
 
     def _rank(self, position: int, ctx: Context) -> tuple[int, ...]:
         rank = self._ranks[position] if self._ranks is not None else None
@@ -225,14 +214,4 @@ class TableEvaluator:
 
     def _aggregate(self, aggregator: Aggregator, outputs: list[dict[str, Any]]) -> dict[str, Any]:
         name = self.output_names[0]
-        values = [o[name] for o in outputs]
-        if aggregator is Aggregator.COUNT:
-            return {name: len(values)}
-        if not values:
-            return {name: None}
-        function = {Aggregator.SUM: "sum", Aggregator.MIN: "min", Aggregator.MAX: "max"}[aggregator]
-        return {name: BUILTINS[function](values)}
-
-
-def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return all(V.equals(a[k], b[k]) is True for k in a)
+        return {name: hitpolicy.aggregate(aggregator, [o[name] for o in outputs])}
