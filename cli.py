@@ -135,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     _format_parser(commands)
     _diff_parser(commands)
     _new_parser(commands)
+
+    sql = commands.add_parser("sql", help="print the SQL query that evaluates a decision (DuckDB, Spark, PostgreSQL)")
+    sql.add_argument("items", nargs="+", metavar="[TABLES] DECISION", help="workbooks or folders, then the decision")
+    sql.add_argument("--dialect", choices=("duckdb", "spark", "postgres"), default="duckdb")
+    sql.add_argument("--from", dest="source", default="cases", metavar="TABLE", help="the table of cases (default: cases)")
+    sql.set_defaults(run=_sql)
     return parser
 
 
@@ -528,6 +534,23 @@ def _serve(args: argparse.Namespace) -> int:
         serve(_tables(args.tables), host=args.host, port=args.port, limits=limits, watch=not args.no_reload, log_level=args.log_level)  # fmt: skip
     except AddressInUse as error:
         raise UsageError(str(error)) from None
+    return OK
+
+
+# ------------------------------------------------------------------- sql
+
+
+def _sql(args: argparse.Namespace) -> int:
+    import engine
+    from engine.sql import SqlCompileError, decision_query, source_table
+
+    *paths, decision = args.items
+    model = engine.load(_tables(paths))
+    try:
+        query = decision_query(model, decision, source_table(args.source))
+    except SqlCompileError as error:
+        raise UsageError(f"decision `{decision}` cannot run as SQL: {error}") from None
+    print(query.sql(args.dialect, pretty=True) + ";")
     return OK
 
 

@@ -152,6 +152,17 @@ class _Plan:
     ordered_inputs: tuple[str, ...]  # the main table's columns first, for messages
 
 
+@dataclass(frozen=True)
+class EvaluationPlan:
+    decision: str
+    #: the decisions it reads, transitively, in the order they are evaluated (before it)
+    required: tuple[str, ...]
+    #: every input it reads, in the order input problems are listed
+    inputs: tuple[str, ...]
+    #: the inputs its own table reads, as "no rule applies" messages name them
+    named_when_no_rule: tuple[str, ...]
+
+
 class Model:
     """Compiled decisions, ready to evaluate. Immutable and thread-safe.
 
@@ -208,6 +219,16 @@ class Model:
     def required_decisions(self, decision: str) -> tuple[str, ...]:
         """The decisions ``decision`` needs, in the order they are evaluated."""
         return tuple(e.name for e in self._plan(decision).required)
+
+    def evaluation_plan(self, decision: str) -> EvaluationPlan:
+        """How ``decide`` evaluates ``decision``: for compilers that must do the same (engine.sql)."""
+        plan = self._plan(decision)
+        return EvaluationPlan(
+            decision,
+            tuple(e.name for e in plan.required),
+            plan.ordered_inputs,
+            tuple(sorted(plan.evaluator.reads_inputs)),
+        )
 
     def decide(self, decision: str, inputs: Mapping[str, Any]) -> Result:
         """Evaluate ``decision`` for ``inputs`` (a plain dict of input name -> value).

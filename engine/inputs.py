@@ -78,6 +78,12 @@ class InputSpec:
         raise self._error(WRONG_TYPE, f"input `{self.name}` expects a {self.type}, got {_kind(value)} {V.brief(value)}", value)
 
 
+def did_you_mean(value: Any, allowed: tuple[Any, ...]) -> str:
+    """`` (did you mean "läkare"?)`` for a text close to an allowed text, else ``""`` (as ``check`` words it)."""
+    close = close_match(str(value), [a for a in allowed if isinstance(a, str)]) if isinstance(value, str) else None
+    return f" (did you mean {V.describe(close)}?)" if close else ""
+
+
 def _kind(value: Any) -> str:
     cat = V.category(value)
     return {V.STRING: "the text", V.NUMBER: "the number", V.BOOLEAN: "the boolean", V.DATE: "the date"}.get(

@@ -262,19 +262,23 @@ def literal(value: Any) -> str:
         return "false"
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, dt.date):
+        return f'date("{value.isoformat()}")'
     return str(value)
 
 
-def ordered_values(kind: str) -> tuple[Any, ...]:
-    return {"string": STRINGS, "number": NUMBERS}.get(kind, STRINGS + NUMBERS)
+def ordered_values(kind: str, domains: Mapping[str, tuple[Any, ...]] = DOMAINS) -> tuple[Any, ...]:
+    if kind in ("string", "number", "date") and kind in domains:
+        return domains[kind]
+    return STRINGS + NUMBERS
 
 
 # ------------------------------------------------------------------ entries
 
 
 @st.composite
-def positive_test(draw: st.DrawFn, kind: str, others: tuple[str, ...]) -> str:
-    domain = DOMAINS[kind]
+def positive_test(draw: st.DrawFn, kind: str, others: tuple[str, ...], domains: Mapping[str, tuple[Any, ...]] = DOMAINS) -> str:  # fmt: skip
+    domain = domains[kind]
     choice = draw(st.sampled_from(["literal", "compare", "interval", "null", "list", "foreign", "name"]))
     if choice == "literal":
         return literal(draw(st.sampled_from(domain)))
@@ -291,9 +295,9 @@ def positive_test(draw: st.DrawFn, kind: str, others: tuple[str, ...]) -> str:
     if choice == "compare" or choice == "name":
         op = draw(st.sampled_from(["<", "<=", ">", ">=", "=", "!="]))
         return f"{op} {literal(draw(st.sampled_from(domain + (None,))))}"
-    pool = ordered_values(kind)
+    pool = ordered_values(kind, domains)
     low = draw(st.sampled_from(pool))
-    same_kind = [v for v in pool if isinstance(v, str) == isinstance(low, str)]
+    same_kind = [v for v in pool if type(v) is type(low) or isinstance(v, (int, Decimal)) and isinstance(low, (int, Decimal))]
     high = draw(st.sampled_from(same_kind))
     opening = draw(st.sampled_from(["[", "(", "]"]))
     closing = draw(st.sampled_from(["]", ")", "["]))
@@ -301,14 +305,14 @@ def positive_test(draw: st.DrawFn, kind: str, others: tuple[str, ...]) -> str:
 
 
 @st.composite
-def input_entry(draw: st.DrawFn, kind: str, others: tuple[str, ...]) -> str:
+def input_entry(draw: st.DrawFn, kind: str, others: tuple[str, ...], domains: Mapping[str, tuple[Any, ...]] = DOMAINS) -> str:  # fmt: skip
     shape = draw(st.sampled_from(["any", "empty", "one", "one", "several", "not"]))
     if shape == "any":
         return "-"
     if shape == "empty":
         return ""
     if shape == "one":
-        return draw(positive_test(kind, others))
-    tests = draw(st.lists(positive_test(kind, others), min_size=1, max_size=3))
+        return draw(positive_test(kind, others, domains))
+    tests = draw(st.lists(positive_test(kind, others, domains), min_size=1, max_size=3))
     joined = ", ".join(tests)
     return f"not({joined})" if shape == "not" else joined

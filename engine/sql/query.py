@@ -1,0 +1,555 @@
+"""A decision and the decisions it requires -> one SQL query, as a sqlglot tree.
+
+The query reads a relation with one column per input (named as the input)
+and returns, per row and in order: the inputs, each output, ``matched``
+(the labels of every rule that matched, as ``dtable batch`` writes them) and
+``error`` (the message ``dtable batch`` would write, or null). It is a chain
+of common table expressions, each adding columns to the one before:
+
+    #inputs      each input's problem (wrong type, not allowed, missing), then all of them in one message
+    #T#match     per rule of table T, whether it matched
+    #T#pick      how many rules matched, and which one a single-hit policy selects
+    #T#out       the outputs (other decisions read them from here)
+    #T#check     violations (UNIQUE, ANY), matched labels and the error so far
+
+Internal columns contain ``#``, which no FEEL name can, so they never meet an
+input's name. What the hit policies mean comes from :mod:`engine.hitpolicy`,
+the module the Python evaluator uses too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from engine import hitpolicy
+from engine.api import Model
+from engine.decision import CompiledTable, OutputEntry
+from engine.feel import values as V
+from engine.inputs import InputSpec, did_you_mean
+from engine.model import Aggregator, HitPolicy
+from engine.sql import values as S
+from engine.sql.entries import entry_predicate
+from engine.sql.expressions import ExpressionCompiler, Scope, SqlCompileError, Typed, constant, equals
+
+#: Columns a source may add next to an input NAME when it had to type the value itself.
+BAD = "#bad#"  # the raw value that did not fit the input's type, as messages write it
+BAD_KIND = "#badkind#"  # what it was: "the text", "the number" …
+RAW = "#raw#"  # the raw value as text, to suggest a close allowed value
+GIVEN = "#given#"  # how a "no rule applies" message writes the value as given
+
+DIALECTS = ("duckdb", "spark", "postgres")
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    """What the query may assume about one input column of its source."""
+
+    category: str | None  # the FEEL category of the column's values (SQL type)
+    converted: bool = False  # the source has the BAD, BAD_KIND and RAW columns for it
+    given: bool = False  # the source has the GIVEN column for it
+
+
+@dataclass(frozen=True)
+class DecisionQuery:
+    decision: str
+    tree: exp.Select
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    #: per output, the FEEL category of its values (of the list items for multi-hit policies)
+    categories: tuple[str | None, ...]
+    #: a multi-hit policy without aggregation: every output is a list
+    lists: bool
+    sources: Mapping[str, SourceInput] = field(default_factory=dict)
+
+    def sql(self, dialect: str = "duckdb", pretty: bool = False) -> str:
+        return self.tree.sql(dialect=dialect, pretty=pretty)
+
+
+def source_table(name: str) -> exp.Table:
+    """``--from a.b.c``: each dotted part a quoted identifier."""
+    parts = [S.identifier(p) for p in name.split(".")]
+    table = exp.Table(this=parts[-1])
+    if len(parts) > 1:
+        table.set("db", parts[-2])
+    if len(parts) > 2:
+        table.set("catalog", exp.Dot.build([*parts[:-2]]) if len(parts) > 3 else parts[0])
+    return table
+
+
+def input_category(spec: InputSpec | None) -> str | None:
+    """The type a column of cases is read as: declared, else that of the allowed values (as dtable batch does)."""
+    if spec is None:
+        return None
+    if spec.type is not None:
+        return spec.type
+    kinds = {V.category(a) for a in spec.allowed or () if a is not None}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def assumed_inputs(model: Model, decision: str) -> dict[str, SourceInput]:
+    """Input types for a query over a table of typed columns: declared, else guessed from the entries."""
+    plan = model.evaluation_plan(decision)
+    found: dict[str, SourceInput] = {}
+    for name in plan.inputs:
+        category = input_category(model.inputs.get(name)) or _entry_category(model, decision, name) or V.STRING
+        found[name] = SourceInput(category)
+    return found
+
+
+def _entry_category(model: Model, decision: str, name: str) -> str | None:
+    plan = model.evaluation_plan(decision)
+    kinds: set[str] = set()
+    for table_name in (*plan.required, decision):
+        table = model.tables[table_name]
+        for position, input_name in enumerate(table.input_names):
+            if input_name != name:
+                continue
+            for rule in table.rules:
+                condition = rule.tests[position].condition
+                if condition is not None and not condition.is_anything:
+                    kinds |= {c for c, s in condition.sets.items() if c in S.SQL_TYPES and not s.is_empty}
+    kinds.discard(V.BOOLEAN) if len(kinds) > 1 else None
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def decision_query(
+    model: Model,
+    decision: str,
+    source: exp.Expression | None = None,
+    inputs: Mapping[str, SourceInput] | None = None,
+    suggestions: Mapping[str, Mapping[str, str]] | None = None,
+) -> DecisionQuery:
+    """The query for ``decision`` over ``source`` (default: a table named ``cases``).
+
+    ``inputs`` says each input column's type (default: :func:`assumed_inputs`);
+    ``suggestions`` maps input -> raw text -> the "(did you mean …?)" part of
+    its message, for values a caller looked up beforehand. Raises
+    :class:`SqlCompileError` for what SQL cannot express faithfully.
+    """
+    plan = model.evaluation_plan(decision)  # raises UnknownDecisionError
+    inputs = dict(inputs) if inputs is not None else assumed_inputs(model, decision)
+    builder = _Builder(model, decision, source if source is not None else source_table("cases"), inputs, suggestions or {})
+    builder.input_problems(plan.inputs)
+    for name in plan.required:
+        builder.table(model.tables[name], main=False)
+    outputs = builder.table(model.tables[decision], main=True, no_rule_names=plan.named_when_no_rule)
+    return builder.result(plan.inputs, outputs)
+
+
+@dataclass
+class _Outputs:
+    names: tuple[str, ...]
+    columns: tuple[str, ...]
+    categories: tuple[str | None, ...]
+    lists: bool
+    error: str
+    matched: str
+
+
+class _Builder:
+    def __init__(self, model: Model, decision: str, source: exp.Expression, inputs: Mapping[str, SourceInput], suggestions: Mapping[str, Mapping[str, str]]) -> None:  # fmt: skip
+        self.model = model
+        self.decision = decision
+        self.inputs = inputs
+        self.suggestions = suggestions
+        self.stages: list[tuple[str, exp.Select]] = []
+        self.previous: exp.Expression = source
+        self.scope = Scope({name: Typed(S.column(name), si.category) for name, si in inputs.items()})
+        self.problems: dict[str, str] = {}  # input -> its problem column
+        self.all_problems: str | None = None
+        self.error: str | None = None  # the error column so far
+
+    # ------------------------------------------------------------ stages
+
+    def stage(self, name: str, columns: Sequence[tuple[str, exp.Expression]]) -> None:
+        # Nodes are built directly: sqlglot's builder methods copy the whole tree at every step.
+        selected: list[exp.Expression] = [exp.Star()]
+        selected += [exp.Alias(this=e, alias=S.identifier(alias)) for alias, e in columns]
+        source = self.previous
+        if isinstance(source, exp.Query):
+            source = exp.Subquery(this=source, alias=exp.TableAlias(this=S.identifier("#source")))
+        self.stages.append((name, exp.Select(expressions=selected, from_=exp.From(this=source))))
+        self.previous = exp.Table(this=S.identifier(name))
+
+    # ------------------------------------------------------------ inputs
+
+    def input_problems(self, names: Sequence[str]) -> None:
+        columns: list[tuple[str, exp.Expression]] = []
+        for name in names:
+            problem = self._problem(name, self.model.inputs.get(name), self.inputs.get(name, SourceInput(None)))
+            if problem is not None:
+                self.problems[name] = f"#problem#{name}"
+                columns.append((self.problems[name], problem))
+        if not columns:
+            return
+        self.stage("#inputs", columns)
+        found = [S.column(c) for c in self.problems.values()]
+        count = _sum_of([S.case([(S.not_null(c), exp.Literal.number(1))], exp.Literal.number(0)) for c in found])
+        joined = exp.ConcatWs(expressions=[S.text("; "), *found], coalesce=True)
+        message = S.case(
+            [
+                (exp.EQ(this=count, expression=exp.Literal.number(1)), exp.Coalesce(this=found[0], expressions=found[1:]) if len(found) > 1 else found[0]),
+                (exp.GT(this=count, expression=exp.Literal.number(1)),
+                 S.concat(exp.Cast(this=count, to=exp.DataType.build("VARCHAR")), S.text(" problems with the inputs: "), joined)),
+            ]
+        )  # fmt: skip
+        self.all_problems = "#problems"
+        self.stage("#inputs#all", [(self.all_problems, message)])
+
+    def _problem(self, name: str, spec: InputSpec | None, source: SourceInput) -> exp.Expression | None:
+        """``InputSpec.check`` in SQL: the message, or null for a valid value."""
+        if spec is None:
+            return None
+        value = S.column(name)
+        allowed = spec.allowed
+        listing = ", ".join(V.describe(a) for a in allowed) if allowed is not None else ""
+        strings = allowed is not None and any(isinstance(a, str) for a in allowed)
+
+        def not_allowed(shown: exp.Expression, text: exp.Expression | None) -> exp.Expression:
+            parts = [S.text(f"input `{name}`: "), shown, S.text(" is not an allowed value")]
+            known = self.suggestions.get(name)
+            if strings and known and text is not None:
+                parts.append(S.case([(exp.EQ(this=text, expression=S.text(k)), S.text(v)) for k, v in known.items()], S.text("")))
+            parts.append(S.text(f"; allowed: {listing}"))
+            return S.concat(*parts)
+
+        whens: list[tuple[exp.Expression, exp.Expression]] = []
+        if source.converted:
+            bad = S.column(BAD + name)
+            if spec.type is not None:
+                message = S.concat(S.text(f"input `{name}` expects a {spec.type}, got "), S.column(BAD_KIND + name), S.text(" "), bad)
+            else:  # typed by the allowed values, as dtable batch does: the raw value is checked against them
+                message = not_allowed(bad, S.column(RAW + name))
+            whens.append((S.not_null(bad), message))
+        if allowed is not None:
+            if None not in allowed:
+                whens.append((S.is_null(value), S.text(f"input `{name}` is missing; it must be one of {listing}")))
+            category = source.category
+            if category is not None:
+                same = [a for a in allowed if a is not None and V.category(a) == category]
+                if category == V.BOOLEAN and {True, False} <= set(same):
+                    return S.case(whens) if whens else None
+                outside = exp.Not(this=exp.In(this=value, expressions=[S.literal(a) for a in same])) if same else S.not_null(value)
+                text = value if category == V.STRING else None
+                whens.append((outside, not_allowed(S.described(value, category), text)))
+        return S.case(whens) if whens else None
+
+    # ------------------------------------------------------------ tables
+
+    def table(self, table: CompiledTable, main: bool, no_rule_names: Sequence[str] = ()) -> _Outputs:
+        name = table.name
+        model = table.table
+        policy, aggregator = model.hit_policy, model.aggregator
+        values = self._column_values(table)
+
+        # which rules matched
+        matches: list[tuple[str, exp.Expression]] = []
+        for position, rule in enumerate(table.rules):
+            predicates = []
+            for column_position, (test, column) in enumerate(zip(rule.tests, model.inputs)):
+                compiler = ExpressionCompiler(self.scope, test.cell, f"rule {rule.label}, input `{column.name}`")
+                predicate = entry_predicate(test, values[column_position], compiler)
+                if predicate is not None:
+                    predicates.append(predicate)
+            matched = S.all_of(*(exp.Paren(this=p) for p in predicates)) if predicates else exp.true()
+            matches.append((f"#{name}#m#{position + 1}", exp.Is(this=exp.Paren(this=matched), expression=exp.true())))
+        self.stage(f"#{name}#match", matches)
+        m = [S.column(c) for c, _ in matches]
+
+        entries = [[self._output(e, f"rule {rule.rule.label}, output `{o.name}`") for e, o in zip(rule.outputs, model.outputs)] for rule in table.rules]  # fmt: skip
+        defaults = [self._output(d, f"default of `{o.name}`") if d is not None else None for d, o in zip(table.defaults, model.outputs)]  # fmt: skip
+        categories = [self._category(table, k, entries, defaults) for k in range(len(model.outputs))]
+
+        hits = f"#{name}#hits"
+        pick = f"#{name}#pick"
+        picks: list[tuple[str, exp.Expression]] = [(hits, _sum_of([S.case([(c, exp.Literal.number(1))], exp.Literal.number(0)) for c in m]))]
+        if policy.single_hit:
+            picks.append((pick, self._pick(table, m, entries)))
+        self.stage(f"#{name}#pick", picks)
+        h, p = S.column(hits), S.column(pick)
+
+        # the outputs
+        out_columns = [f"#{name}#o#{k + 1}" for k in range(len(model.outputs))]
+        outs: list[tuple[str, exp.Expression]] = []
+        lists = False
+        if aggregator is not None:
+            value, categories[0] = self._aggregate(aggregator, m, [e[0] for e in entries], categories[0], h)
+            outs.append((out_columns[0], value))
+        elif policy.single_hit:
+            for k, out in enumerate(out_columns):
+                outs.append((out, _choose(p, [defaults[k] or _null(categories[k])] + [e[k] for e in entries], categories[k])))
+        else:
+            lists = True
+            order = list(range(len(table.rules)))
+            if policy is HitPolicy.OUTPUT_ORDER:
+                order = self._static_order(table, entries, "OUTPUT ORDER")
+            has_default = any(d is not None for d in defaults)
+            for k, out in enumerate(out_columns):
+                empty = exp.Cast(this=exp.Array(expressions=[]), to=S.list_type(categories[k]))
+                parts = [S.case([(m[i], exp.Array(expressions=[_sql(entries[i][k], categories[k])]))], empty) for i in order]
+                collected = parts[0] if len(parts) == 1 else exp.ArrayConcat(this=parts[0], expressions=parts[1:])
+                if has_default:
+                    default = exp.Array(expressions=[_sql(defaults[k] or _null(categories[k]), categories[k])])
+                    collected = S.case([(exp.EQ(this=h, expression=exp.Literal.number(0)), default)], collected)
+                outs.append((out, collected))
+        self.stage(f"#{name}#out", outs)
+
+        # violations, matched labels, errors
+        labels = [r.label for r in table.rules]
+        every = exp.ConcatWs(expressions=[S.text(hitpolicy.LABEL_SEPARATOR), *(S.case([(c, S.text(label))]) for c, label in zip(m, labels))], coalesce=True)
+        if policy.single_hit:
+            one = _choose(p, [exp.Cast(this=exp.Null(), to=exp.DataType.build("VARCHAR"))] + [S.text(label) for label in labels], V.STRING, constant_items=True)  # fmt: skip
+            labelled = S.case([(exp.EQ(this=h, expression=exp.Literal.number(0)), exp.Cast(this=exp.Null(), to=exp.DataType.build("VARCHAR"))),
+                               (exp.EQ(this=h, expression=exp.Literal.number(1)), one)], every)  # fmt: skip
+        else:
+            labelled = S.case([(exp.EQ(this=h, expression=exp.Literal.number(0)), exp.Cast(this=exp.Null(), to=exp.DataType.build("VARCHAR")))], every)  # fmt: skip
+        matched_column = f"#{name}#matched"
+        error_column = f"#{name}#error"
+        whens: list[tuple[exp.Expression, exp.Expression]] = []
+        if self.error is not None:
+            whens.append((S.not_null(S.column(self.error)), S.column(self.error)))
+        validated = [self.problems[n] for n in dict.fromkeys(table.input_names) if n is not None and n in self.problems]
+        if validated:
+            invalid = S.any_of(*(S.not_null(S.column(c)) for c in validated))
+            whens.append((invalid, S.column(self.all_problems or "")))
+        own_error_at = len(whens)
+        violation = self._violation(table, m, h, p, entries, [S.column(c) for c in out_columns], categories)
+        if violation is not None:
+            before, after = hitpolicy.conflict_parts(name, policy)
+            whens.append((violation, S.concat(S.text(before), S.column(matched_column), S.text(after))))
+        if main and policy.single_hit and all(d is None for d in defaults):
+            whens.append((exp.EQ(this=h, expression=exp.Literal.number(0)), self._no_rule(name, no_rule_names)))
+        checks: list[tuple[str, exp.Expression]] = [(matched_column, labelled)]
+        self.stage(f"#{name}#labels", checks)
+        earlier = [w for w, _ in whens[:own_error_at]]
+        shown_matched = f"#{name}#matched#shown"
+        self.stage(
+            f"#{name}#check",
+            [
+                (error_column, S.case(whens) if whens else exp.Cast(this=exp.Null(), to=exp.DataType.build("VARCHAR"))),
+                (shown_matched, S.case([(S.any_of(*earlier), exp.Cast(this=exp.Null(), to=exp.DataType.build("VARCHAR")))], S.column(matched_column)) if earlier else S.column(matched_column)),
+            ],
+        )  # fmt: skip
+        self.error = error_column
+        self._publish(table, out_columns, categories, lists or aggregator is None and not policy.single_hit)
+        return _Outputs(table.output_names, tuple(out_columns), tuple(categories), lists, error_column, shown_matched)
+
+    def _column_values(self, table: CompiledTable) -> list[Typed]:
+        values: list[Typed] = []
+        computed: list[tuple[str, exp.Expression]] = []
+        for position, (name, column) in enumerate(zip(table.input_names, table.table.inputs)):
+            if name is not None and (name in self.scope.names or name in self.scope.refuse):
+                compiler = ExpressionCompiler(self.scope, column.expression, "input expression")
+                values.append(compiler.compile(table.headers[position]))
+                continue
+            node = table.headers[position] if position < len(table.headers) else None
+            if node is None:
+                raise SqlCompileError("input expression: the cell did not compile", column.expression)
+            compiler = ExpressionCompiler(self.scope, column.expression, "input expression")
+            typed = compiler.materialised(node)
+            if typed.is_constant:
+                values.append(typed)
+                continue
+            alias = f"#{table.name}#in#{position + 1}"
+            computed.append((alias, typed.sql))
+            values.append(Typed(S.column(alias), typed.category))
+        if computed:
+            self.stage(f"#{table.name}#inputs", computed)
+        return values
+
+    def _output(self, entry: OutputEntry, what: str) -> Typed:
+        if entry.is_constant:
+            return constant(entry.value, entry.cell, f"{what}: ")
+        if entry.node is None:
+            raise SqlCompileError(f"{what}: the cell did not compile", entry.cell)
+        return ExpressionCompiler(self.scope, entry.cell, what).materialised(entry.node)
+
+    def _category(self, table: CompiledTable, k: int, entries: list[list[Typed]], defaults: list[Typed | None]) -> str | None:
+        output = table.table.outputs[k]
+        seen: tuple[str, str] | None = None
+        cells = [(e[k], f"rule {r.label}", r.rule.outputs[k]) for e, r in zip(entries, table.rules)]
+        if defaults[k] is not None and output.default is not None:
+            cells.append((defaults[k], "the default", output.default))  # type: ignore[arg-type]
+        for typed, who, cell in cells:
+            if typed.category is None:
+                continue
+            if seen is None:
+                seen = (typed.category, who)
+            elif typed.category != seen[0]:
+                raise SqlCompileError(
+                    f"{who}, output `{output.name}`: gives a {typed.category} where {seen[1]} gives a {seen[0]}; "
+                    "an SQL column holds one type (use --engine python, or give the column one type)",
+                    cell,
+                )
+        return seen[0] if seen else None
+
+    def _pick(self, table: CompiledTable, m: list[exp.Column], entries: list[list[Typed]]) -> exp.Expression:
+        """The rule a single-hit policy selects (1-based; 0: none matched)."""
+        policy = table.table.hit_policy
+        order = list(range(len(table.rules)))
+        if policy is HitPolicy.PRIORITY:
+            if all(all(e.is_constant for e in row) for row in entries):
+                order = self._static_order(table, entries, "PRIORITY")
+            else:
+                return self._dynamic_priority(table, m, entries)
+        return S.case([(m[i], exp.Literal.number(i + 1)) for i in order], exp.Literal.number(0))
+
+    def _static_order(self, table: CompiledTable, entries: list[list[Typed]], what: str) -> list[int]:
+        columns = table.table.outputs
+        keys = []
+        for i, row in enumerate(entries):
+            if not all(e.is_constant for e in row):
+                cell = table.rules[i].rule.outputs[next(k for k, e in enumerate(row) if not e.is_constant)]
+                raise SqlCompileError(
+                    f"rule {table.rules[i].label}: {what} with computed outputs is not compiled to SQL; use --engine python", cell
+                )
+            keys.append((hitpolicy.rank_key({c.name: e.constant for c, e in zip(columns, row)}, columns), i))
+        return [i for _, i in sorted(keys)]
+
+    def _dynamic_priority(self, table: CompiledTable, m: list[exp.Column], entries: list[list[Typed]]) -> exp.Expression:
+        """Rank each matched rule by its outputs' places in the allowed values, least (rank, position) wins."""
+        columns = table.table.outputs
+        count = len(table.rules)
+        base = max(len(c.allowed or ()) for c in columns) + 1
+        keys = []
+        for i, row in enumerate(entries):
+            key: exp.Expression = exp.Literal.number(0)
+            for column, typed in zip(columns, row):
+                allowed = column.allowed or ()
+                rank = S.case([(equals(typed, constant(a)).sql, exp.Literal.number(j)) for j, a in enumerate(allowed)], exp.Literal.number(len(allowed)))  # fmt: skip
+                key = exp.Add(this=exp.Mul(this=exp.Paren(this=key), expression=exp.Literal.number(base)), expression=rank)
+            keys.append(S.case([(m[i], exp.Add(this=exp.Mul(this=exp.Paren(this=key), expression=exp.Literal.number(count + 1)), expression=exp.Literal.number(i + 1)))]))  # fmt: skip
+        least = S.extreme(exp.Least, keys)
+        return exp.Coalesce(this=exp.Mod(this=exp.Paren(this=least), expression=exp.Literal.number(count + 1)), expressions=[exp.Literal.number(0)])  # fmt: skip
+
+    def _aggregate(self, aggregator: Aggregator, m: list[exp.Column], values: list[Typed], category: str | None, hits: exp.Column) -> tuple[exp.Expression, str | None]:  # fmt: skip
+        if aggregator is Aggregator.COUNT:
+            return exp.Cast(this=hits, to=S.sql_type(V.NUMBER)), V.NUMBER
+        wanted = V.NUMBER if aggregator is Aggregator.SUM else category
+        result_category = V.NUMBER if aggregator is Aggregator.SUM else category
+        if category is None or category != wanted or category not in V.ORDERED:
+            return _null(result_category).sql, result_category  # FEEL: nothing of the right kind to aggregate
+        nulls = [S.all_of(c, S.is_null(v.sql)) for c, v in zip(m, values) if not v.never_null]
+        if aggregator is Aggregator.SUM:
+            total = _sum_of([S.case([(c, v.sql)], S.literal(0)) for c, v in zip(m, values)])
+            value: exp.Expression = total
+        else:
+            cls = exp.Least if aggregator is Aggregator.MIN else exp.Greatest
+            items = [S.case([(c, v.sql)]) for c, v in zip(m, values)]
+            value = S.extreme(cls, items)
+        empty = exp.EQ(this=hits, expression=exp.Literal.number(0))
+        return S.case([(S.any_of(empty, *nulls), S.literal(None, category))], value), result_category
+
+    def _violation(self, table: CompiledTable, m: list[exp.Column], h: exp.Column, p: exp.Column, entries: list[list[Typed]], outs: list[exp.Column], categories: list[str | None]) -> exp.Expression | None:  # fmt: skip
+        policy = table.table.hit_policy
+        if policy is HitPolicy.UNIQUE:
+            return exp.GT(this=h, expression=exp.Literal.number(1))
+        if policy is not HitPolicy.ANY:
+            return None
+        if all(all(e.is_constant for e in row) for row in entries):
+            groups: list[tuple[object, ...]] = []
+            ids = []
+            for row in entries:
+                values = {str(k): e.constant for k, e in enumerate(row)}
+                found = next((g for g, other in enumerate(groups) if hitpolicy.same_output(values, dict(zip(values, other)))), None)
+                if found is None:
+                    groups.append(tuple(values.values()))
+                    found = len(groups) - 1
+                ids.append(found)
+            if len(groups) == 1:
+                return None
+            matched_ids = [S.case([(c, exp.Literal.number(g))]) for c, g in zip(m, ids)]
+            return exp.NEQ(this=S.extreme(exp.Least, matched_ids), expression=S.extreme(exp.Greatest, matched_ids))
+        differs = []
+        for c, row in zip(m, entries):
+            same = S.all_of(*(equals(e, Typed(o, k)).sql for e, o, k in zip(row, outs, categories)))
+            differs.append(S.all_of(c, exp.Not(this=exp.Paren(this=same))))
+        return S.any_of(*differs)
+
+    def _no_rule(self, decision: str, names: Sequence[str]) -> exp.Expression:
+        parts: list[exp.Expression] = []
+        for i, name in enumerate(names):
+            source = self.inputs.get(name, SourceInput(None))
+            shown = S.column(GIVEN + name) if source.given else S.described(S.column(name), source.category)
+            parts += [S.text(("" if i == 0 else hitpolicy.LABEL_SEPARATOR) + f"{name} = "), shown]
+        head = hitpolicy.no_rule_message(decision, "", False)
+        return S.concat(S.text(head), *parts) if parts else S.text(head)
+
+    def _publish(self, table: CompiledTable, columns: list[str], categories: list[str | None], is_list: bool) -> None:
+        """Make the decision's value readable by the decisions after it."""
+        name = table.name
+        if is_list:
+            self.scope.refuse[name] = (
+                f"decision `{name}` gives a list ({table.table.policy_label}); SQL reads single values only, use --engine python"
+            )
+            return
+        if len(columns) == 1:
+            self.scope.names[name] = Typed(S.column(columns[0]), categories[0])
+            return
+        for output, column, category in zip(table.output_names, columns, categories):
+            self.scope.paths[(name, output)] = Typed(S.column(column), category)
+        self.scope.refuse[name] = (
+            f"decision `{name}` has several outputs; SQL reads them one at a time, e.g. `{name}.{table.output_names[0]}`"
+        )
+
+    # ------------------------------------------------------------ the result
+
+    def result(self, inputs: Sequence[str], outputs: _Outputs) -> DecisionQuery:
+        error = S.column(outputs.error)
+        ok = S.is_null(error)
+        columns: list[exp.Expression] = [exp.Alias(this=S.column(n), alias=S.identifier(n)) for n in inputs]
+        for name, column in zip(outputs.names, outputs.columns):
+            columns.append(exp.Alias(this=S.case([(ok, S.column(column))]), alias=S.identifier(name)))
+        columns.append(exp.Alias(this=S.column(outputs.matched), alias=S.identifier("matched")))
+        columns.append(exp.Alias(this=error, alias=S.identifier("error")))
+        ctes = [exp.CTE(this=select, alias=exp.TableAlias(this=S.identifier(name))) for name, select in self.stages]
+        final = exp.Select(expressions=columns, from_=exp.From(this=self.previous))
+        if ctes:
+            final.set("with_", exp.With(expressions=ctes))
+        return DecisionQuery(self.decision, final, tuple(inputs), outputs.names, outputs.categories, outputs.lists, dict(self.inputs))
+
+
+def _sum_of(parts: list[exp.Expression]) -> exp.Expression:
+    total = parts[0] if parts else exp.Literal.number(0)
+    for part in parts[1:]:
+        total = exp.Add(this=total, expression=part)
+    return total
+
+
+def _null(category: str | None) -> Typed:
+    return Typed(S.literal(None, category), category, True, None)
+
+
+def _sql(typed: Typed, category: str | None) -> exp.Expression:
+    return typed.sql if typed.category is not None or category is None else S.literal(None, category)
+
+
+def _choose(index: exp.Expression, items: list[Typed] | list[exp.Expression], category: str | None, constant_items: bool = False) -> exp.Expression:  # fmt: skip
+    """``items[index]`` (0-based): a lookup in a constant array, else a CASE."""
+    sqls = [i if isinstance(i, exp.Expression) else _sql(i, category) for i in items]
+    constants = constant_items or all(isinstance(i, Typed) and i.is_constant for i in items)
+    if constants:
+        # Typed as an integer, so sqlglot shifts it for dialects whose arrays start at 1.
+        position = index.copy()
+        position.type = exp.DataType.build("INT")
+        return exp.Bracket(this=exp.Array(expressions=sqls), expressions=[position])
+    return exp.Case(this=index, ifs=[exp.If(this=exp.Literal.number(i), true=s) for i, s in enumerate(sqls)])
+
+
+def suggestions_for(model: Model, texts: Mapping[str, Sequence[str]]) -> dict[str, dict[str, str]]:
+    """The "(did you mean …?)" part of the message for each text an input got that its allowed values lack.
+
+    Engines look up the distinct unknown texts of a file first, so the
+    query gives the same messages as :meth:`engine.inputs.InputSpec.check`.
+    """
+    found: dict[str, dict[str, str]] = {}
+    for name, values in texts.items():
+        spec = model.inputs.get(name)
+        if spec is None or spec.allowed is None:
+            continue
+        close = {t: did_you_mean(t, spec.allowed) for t in values}
+        found[name] = {t: s for t, s in close.items() if s}
+    return found
