@@ -115,6 +115,9 @@ def _parser() -> argparse.ArgumentParser:
         "--csv-raw", action="store_true",
         help="write CSV text as it is, without the ' that keeps spreadsheets from running =, +, -, @ … as formulas",
     )  # fmt: skip
+    batch.add_argument("--engine", choices=("python", "duckdb", "spark"), default="python",
+                       help="python (any file), duckdb (csv/parquet/jsonl, one machine, fast) or spark (a cluster)")
+    batch.add_argument("--spark-master", metavar="URL", help="the Spark cluster for --engine spark (default: local[*])")
     batch.set_defaults(run=_batch)
 
     serve = commands.add_parser("serve", help="serve decisions as a JSON service with a simulator page")
@@ -141,6 +144,14 @@ def _parser() -> argparse.ArgumentParser:
     sql.add_argument("--dialect", choices=("duckdb", "spark", "postgres"), default="duckdb")
     sql.add_argument("--from", dest="source", default="cases", metavar="TABLE", help="the table of cases (default: cases)")
     sql.set_defaults(run=_sql)
+
+    audit = commands.add_parser("audit", help="check registered outputs against the rulebook, row by row (DuckDB)")
+    audit.add_argument("tables", nargs="*", metavar="TABLES")
+    audit.add_argument("--decision", "-d", required=True)
+    audit.add_argument("--in", dest="source", required=True, metavar="REGISTERED", help="registered.csv, .parquet or .jsonl: inputs and registered outputs")  # fmt: skip
+    audit.add_argument("--out", dest="target", required=True, metavar="DEVIATIONS", help="deviations.csv, .parquet or .xlsx")
+    audit.add_argument("--map", action="append", default=[], metavar="OUTPUT=COLUMN", help="the column holding an output's registered value (repeatable)")  # fmt: skip
+    audit.set_defaults(run=_audit)
     return parser
 
 
@@ -359,6 +370,7 @@ def _batch(args: argparse.Namespace) -> int:
         summary = run_batch(
             _tables(args.tables), args.decision, Path(args.source), Path(args.target),
             progress=not args.no_progress and sys.stderr.isatty(), csv_raw=args.csv_raw,
+            engine=args.engine, spark_master=args.spark_master,
         )  # fmt: skip
     except BatchError as error:
         raise UsageError(str(error)) from None
@@ -552,6 +564,25 @@ def _sql(args: argparse.Namespace) -> int:
         raise UsageError(f"decision `{decision}` cannot run as SQL: {error}") from None
     print(query.sql(args.dialect, pretty=True) + ";")
     return OK
+
+
+# ------------------------------------------------------------------- audit
+
+
+def _audit(args: argparse.Namespace) -> int:
+    import engine
+    from engine.audit import audit, parse_mapping
+    from engine.batch import BatchError
+
+    model = engine.load(_tables(args.tables))
+    try:
+        mapping = parse_mapping(args.map, model.tables[model.evaluation_plan(args.decision).decision].output_names)
+        report = audit(model, args.decision, Path(args.source), Path(args.target), mapping)
+    except BatchError as error:
+        raise UsageError(str(error)) from None
+    print(report.tables())
+    print(report.line(), file=sys.stderr)
+    return FAILED if report.deviating_cases else OK
 
 
 if __name__ == "__main__":

@@ -82,26 +82,43 @@ class Summary:
         )
 
 
+#: What each engine reads and writes (``dtable batch --engine``).
+ENGINE_SUFFIXES = {"python": SUPPORTED_SUFFIXES, "duckdb": (".csv", ".parquet", ".jsonl"), "spark": (".csv", ".parquet", ".jsonl")}
+
+
 def run_batch(
     tables: Iterable[str | os.PathLike], decision: str, source: Path, target: Path, progress: bool = False,
-    *, csv_raw: bool = False,
+    *, csv_raw: bool = False, engine: str = "python", spark_master: str | None = None,
 ) -> Summary:
     """Load the workbooks ``tables`` and evaluate ``decision`` for every case in ``source``.
 
     ``target`` is never one of the files read (``source``, the workbooks)
-    nor a workbook inside a folder of ``tables``.
+    nor a workbook inside a folder of ``tables``. ``engine`` is ``python``
+    (this module), ``duckdb`` or ``spark`` (the decision compiled to SQL,
+    :mod:`engine.sql`; they write CSV text as it is, as ``csv_raw`` does).
 
-    Raises :class:`BatchError` for bad paths, formats and columns,
-    :class:`~engine.errors.LoadError` for a broken rulebook and
-    :class:`~engine.errors.UnknownDecisionError` for an unknown decision.
+    Raises :class:`BatchError` for bad paths, formats and columns, and for a
+    decision SQL cannot run, :class:`~engine.errors.LoadError` for a broken
+    rulebook and :class:`~engine.errors.UnknownDecisionError` for an unknown decision.
     """
+    if engine not in ENGINE_SUFFIXES:
+        raise BatchError(f"no engine `{engine}`; engines: {', '.join(ENGINE_SUFFIXES)}")
     tables = list(tables)
-    _check_paths(Path(source), Path(target))
+    _check_paths(Path(source), Path(target), ENGINE_SUFFIXES[engine], engine)
     try:
         check_output(Path(target), (), [Path(t) for t in tables], role="results file")
     except OutputError as error:
         raise BatchError(str(error)) from None
-    return evaluate_file(load(tables), decision, source, target, progress=progress, csv_raw=csv_raw)
+    model = load(tables)
+    if engine == "duckdb":
+        from engine.sql.duckdb_engine import run_duckdb
+
+        return run_duckdb(model, decision, Path(source), Path(target), progress=progress)
+    if engine == "spark":
+        from engine.sql.spark_engine import run_spark
+
+        return run_spark(model, decision, Path(source), Path(target), master=spark_master, progress=progress)
+    return evaluate_file(model, decision, source, target, progress=progress, csv_raw=csv_raw)
 
 
 def evaluate_file(model: Model, decision: str, source: Path, target: Path, *, progress: bool = False, csv_raw: bool = False) -> Summary:  # fmt: skip
@@ -165,11 +182,12 @@ def evaluate_file(model: Model, decision: str, source: Path, target: Path, *, pr
 # ------------------------------------------------------------------ paths
 
 
-def _check_paths(source: Path, target: Path) -> None:
+def _check_paths(source: Path, target: Path, suffixes: Sequence[str] = SUPPORTED_SUFFIXES, engine: str = "python") -> None:  # fmt: skip
     for path, role in ((source, "cases file"), (target, "results file")):
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        if path.suffix.lower() not in suffixes:
+            where = "" if engine == "python" else f" by --engine {engine}"
             raise BatchError(
-                f"{role} {path}: '{path.suffix or path.name}' files are not supported; use {', '.join(SUPPORTED_SUFFIXES)}"
+                f"{role} {path}: '{path.suffix or path.name}' files are not supported{where}; use {', '.join(suffixes)}"
             )
     if not source.is_file():
         raise BatchError(f"cases file {source}: no such file")

@@ -69,7 +69,7 @@ def sql_table(draw: st.DrawFn, policy: str, max_cases: int = 5) -> dict[str, Any
     output_count = 1 if POLICY_CODES[policy][1] is not None else draw(st.integers(1, 2))
     outputs, output_kinds = [], []
     for number in range(output_count):
-        kind = "number" if policy in ("C+",) else draw(st.sampled_from(sorted(KINDS)))
+        kind = "number" if policy in ("C+", "C#") else draw(st.sampled_from(sorted(KINDS)))
         allowed = None
         if policy in ("P", "O") or draw(st.booleans()):
             ranked = draw(st.permutations(list(KINDS[kind]) + [None]))
@@ -135,3 +135,30 @@ def sql_outcome(row: Sequence[Any], inputs: int, outputs: int) -> tuple:
     values = row[inputs : inputs + outputs]
     matched, error = row[inputs + outputs], row[inputs + outputs + 1]
     return tuple(normal(v) for v in values), tuple(matched.split(", ")) if matched else (), error
+
+
+def rulebook_cases(model: Model) -> list[tuple[str, dict[str, Any], Any]]:
+    """Every case of the shipped rulebook's test sheet: (decision, inputs, the test case)."""
+    from engine.feel.literals import parse_literal
+
+    found = []
+    for table in model.tests:
+        for case in table.cases:
+            found.append((table.decision, {n: parse_literal(c.text) for n, c in case.inputs.items()}, case))
+    return found
+
+
+def expected_cells_hold(outcome: tuple, model: Model, decision: str, case: Any) -> bool:
+    """The test case's expected cells, checked against an SQL outcome (as ``dtable test`` does)."""
+    from engine.feel import values as V
+    from engine.feel.literals import parse_literal
+
+    outputs, _matched, error = outcome
+    if case.expects_no_rule:
+        return error is not None and error.startswith("no rule of decision")
+    names = model.tables[decision].output_names
+    values = dict(zip(names, outputs))
+    return error is None and all(
+        normal(parse_literal(cell.text)) == values[name] or V.equals(parse_literal(cell.text), values[name][1]) is True
+        for name, cell in case.expected.items()
+    )

@@ -19,7 +19,7 @@ HOSTILE = "x'); DROP TABLE cases; --"
 def hostile_model(tmp_path):
     rows = decision(
         "d", "U", ["kund"], ["o"],
-        [[f"R1'; DELETE FROM cases; --", f'"{HOSTILE}"', f'"{HOSTILE}"'], ["R2", '"a"', '"b`) --"']],
+        [["R1'; DELETE FROM cases; --", f'"{HOSTILE}"', f'"{HOSTILE}"'], ["R2", '"a"', '"b`) --"']],
     )  # fmt: skip
     return load_sheets(tmp_path, {"d": rows})
 

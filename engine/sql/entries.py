@@ -68,13 +68,13 @@ def _within(values: sets.ValueSet, sql: exp.Expression, category: str) -> exp.Ex
     excluded = values.complement()
     if ranges and all(s.is_point() for s in excluded.spans):
         # "anything but these": not(…) of values, or != v
-        return exp.Not(this=exp.In(this=sql, expressions=[S.literal(s.lo) for s in excluded.spans]))
+        return S.none_of(sql, [S.literal(s.lo) for s in excluded.spans])
     parts: list[exp.Expression] = []
     if points:
         if len(points) == 1:
             parts.append(exp.EQ(this=sql, expression=S.literal(points[0])))
         else:
-            parts.append(exp.In(this=sql, expressions=[S.literal(p) for p in points]))
+            parts.append(S.one_of(sql, [S.literal(p) for p in points]))
     for span in ranges:
         bounds: list[exp.Expression] = []
         if span.lo is not None:

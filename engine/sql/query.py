@@ -121,12 +121,14 @@ def decision_query(
     source: exp.Expression | None = None,
     inputs: Mapping[str, SourceInput] | None = None,
     suggestions: Mapping[str, Mapping[str, str]] | None = None,
+    extra: Sequence[str] = (),
 ) -> DecisionQuery:
     """The query for ``decision`` over ``source`` (default: a table named ``cases``).
 
     ``inputs`` says each input column's type (default: :func:`assumed_inputs`);
     ``suggestions`` maps input -> raw text -> the "(did you mean …?)" part of
-    its message, for values a caller looked up beforehand. Raises
+    its message, for values a caller looked up beforehand; ``extra`` names
+    columns of the source to carry into the result unchanged. Raises
     :class:`SqlCompileError` for what SQL cannot express faithfully.
     """
     plan = model.evaluation_plan(decision)  # raises UnknownDecisionError
@@ -136,7 +138,7 @@ def decision_query(
     for name in plan.required:
         builder.table(model.tables[name], main=False)
     outputs = builder.table(model.tables[decision], main=True, no_rule_names=plan.named_when_no_rule)
-    return builder.result(plan.inputs, outputs)
+    return builder.result(plan.inputs, outputs, extra)
 
 
 @dataclass
@@ -232,7 +234,7 @@ class _Builder:
                 same = [a for a in allowed if a is not None and V.category(a) == category]
                 if category == V.BOOLEAN and {True, False} <= set(same):
                     return S.case(whens) if whens else None
-                outside = exp.Not(this=exp.In(this=value, expressions=[S.literal(a) for a in same])) if same else S.not_null(value)
+                outside = S.none_of(value, [S.literal(a) for a in same]) if same else S.not_null(value)
                 text = value if category == V.STRING else None
                 whens.append((outside, not_allowed(S.described(value, category), text)))
         return S.case(whens) if whens else None
@@ -277,6 +279,15 @@ class _Builder:
         lists = False
         if aggregator is not None:
             value, categories[0] = self._aggregate(aggregator, m, [e[0] for e in entries], categories[0], h)
+            first_default = defaults[0]
+            if first_default is not None and first_default.category not in (None, categories[0]):
+                raise SqlCompileError(
+                    f"default of `{model.outputs[0].name}`: gives a {first_default.category} where the {model.policy_label} "
+                    f"of the rules gives a {categories[0]}; an SQL column holds one type",
+                    model.outputs[0].default,
+                )
+            if first_default is not None:  # DMN: no rule matched, so the default is the result, not an aggregate
+                value = S.case([(exp.EQ(this=h, expression=exp.Literal.number(0)), _sql(first_default, categories[0]))], value)
             outs.append((out_columns[0], value))
         elif policy.single_hit:
             for k, out in enumerate(out_columns):
@@ -292,8 +303,8 @@ class _Builder:
                 parts = [S.case([(m[i], exp.Array(expressions=[_sql(entries[i][k], categories[k])]))], empty) for i in order]
                 collected = parts[0] if len(parts) == 1 else exp.ArrayConcat(this=parts[0], expressions=parts[1:])
                 if has_default:
-                    default = exp.Array(expressions=[_sql(defaults[k] or _null(categories[k]), categories[k])])
-                    collected = S.case([(exp.EQ(this=h, expression=exp.Literal.number(0)), default)], collected)
+                    alone = exp.Array(expressions=[_sql(defaults[k] or _null(categories[k]), categories[k])])
+                    collected = S.case([(exp.EQ(this=h, expression=exp.Literal.number(0)), alone)], collected)
                 outs.append((out, collected))
         self.stage(f"#{name}#out", outs)
 
@@ -497,7 +508,7 @@ class _Builder:
 
     # ------------------------------------------------------------ the result
 
-    def result(self, inputs: Sequence[str], outputs: _Outputs) -> DecisionQuery:
+    def result(self, inputs: Sequence[str], outputs: _Outputs, extra: Sequence[str]) -> DecisionQuery:
         error = S.column(outputs.error)
         ok = S.is_null(error)
         columns: list[exp.Expression] = [exp.Alias(this=S.column(n), alias=S.identifier(n)) for n in inputs]
@@ -505,6 +516,7 @@ class _Builder:
             columns.append(exp.Alias(this=S.case([(ok, S.column(column))]), alias=S.identifier(name)))
         columns.append(exp.Alias(this=S.column(outputs.matched), alias=S.identifier("matched")))
         columns.append(exp.Alias(this=error, alias=S.identifier("error")))
+        columns += [exp.Alias(this=S.column(n), alias=S.identifier(n)) for n in extra]
         ctes = [exp.CTE(this=select, alias=exp.TableAlias(this=S.identifier(name))) for name, select in self.stages]
         final = exp.Select(expressions=columns, from_=exp.From(this=self.previous))
         if ctes:
