@@ -31,9 +31,9 @@ from engine.batch import BatchError, _replacing
 from engine.feel import values as V
 from engine.inputs import InputSpec
 from engine.sql import values as S
-from engine.sql.duckdb_engine import _table_function
+from engine.sql.duckdb_engine import _table_function, compiled
 from engine.sql.expressions import SqlCompileError
-from engine.sql.files import ECHO, Cases, cases_relation, lookup_suggestions
+from engine.sql.files import ECHO, Cases, cases_relation, first_look
 from engine.sql.query import decision_query
 from engine.sql.sources import TypedColumn, absent, from_text, from_typed
 
@@ -129,7 +129,7 @@ def audit(model: Model, decision: str, source: Path, target: Path, mapping: Mapp
     con = duckdb.connect()
     try:
         cases, registered = _read(con, model, decision, source, outputs, dict(mapping or {}))
-        suggestions = lookup_suggestions(lambda q: con.execute(q.sql("duckdb")).fetchone(), model, cases)
+        suggestions = first_look(lambda q: con.execute(q.sql("duckdb")).fetchone(), model, decision, cases, compiled).suggestions
         extra = [*(ECHO + n for n in cases.echoed), *(REGISTERED + o for o in registered), ROW]
         try:
             query = decision_query(model, decision, cases.relation, cases.inputs, suggestions, extra=extra)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from engine.batch import BatchError, Summary, _check_header, _check_paths, _repl
 from engine.feel import values as V
 from engine.sql import values as S
 from engine.sql.expressions import SqlCompileError
-from engine.sql.files import ECHO, Cases, cases_relation, lookup_suggestions, results_select
+from engine.sql.files import ECHO, Cases, cases_relation, first_look, results_select
 from engine.sql.query import BAD, BAD_KIND, RAW, DecisionQuery, SourceInput, decision_query
 from engine.sql.sources import TypedColumn, absent, from_text, typed_inputs
 
@@ -55,22 +55,22 @@ def run_duckdb(model: Model, decision: str, source: Path, target: Path, *, progr
             con.execute("SET enable_progress_bar = true")
             con.execute("SET enable_progress_bar_print = true")
         cases = read_cases(con, model, decision, source)
-        query = compiled(model, decision, cases, lookup_suggestions(lambda q: con.execute(q.sql("duckdb")).fetchone(), model, cases))
+        look = first_look(lambda q: con.execute(q.sql("duckdb")).fetchone(), model, decision, cases, compiled)
+        query = compiled(model, decision, cases, look.suggestions)
         writer = results_select(query, cases, target.suffix.lower())
         with _replacing(target) as temporary:
             con.execute(copy_statement(writer, temporary, target.suffix.lower(), cases.delimiter))
-            counts = con.execute(summary_sql(temporary, target.suffix.lower(), cases.delimiter)).fetchone()
     except duckdb.Error as error:
         raise BatchError(f"{source}: DuckDB could not read or evaluate it: {_first_line(error)}") from None
     finally:
         con.close()
-    rows, errors, no_rule = counts if counts is not None else (0, 0, 0)
+    rows, errors, no_rule = look.rows, look.errors, look.no_rule
     return Summary(target, rows, rows - errors, no_rule, errors - no_rule, time.perf_counter() - start)
 
 
-def compiled(model: Model, decision: str, cases: Cases, suggestions: Mapping[str, Mapping[str, str]] | None = None) -> DecisionQuery:  # fmt: skip
+def compiled(model: Model, decision: str, cases: Cases, suggestions: Mapping[str, Mapping[str, str]] | None = None, extra: Sequence[str] = ()) -> DecisionQuery:  # fmt: skip
     try:
-        return decision_query(model, decision, cases.relation, cases.inputs, suggestions, extra=[ECHO + n for n in cases.echoed])  # fmt: skip
+        return decision_query(model, decision, cases.relation, cases.inputs, suggestions, extra=[*(ECHO + n for n in cases.echoed), *extra])  # fmt: skip
     except SqlCompileError as error:
         raise BatchError(f"decision `{decision}` cannot run on SQL engines: {error}") from None
 
@@ -208,18 +208,6 @@ def copy_statement(select: exp.Select, path: Path, suffix: str, delimiter: str) 
     options = {".csv": f"FORMAT csv, HEADER true, DELIMITER {S.text(delimiter).sql('duckdb')}",
                ".parquet": "FORMAT parquet", ".jsonl": "FORMAT json"}[suffix]  # fmt: skip
     return f"COPY ({select.sql('duckdb')}) TO {S.text(str(path)).sql('duckdb')} ({options})"
-
-
-def summary_sql(path: Path, suffix: str, delimiter: str) -> str:
-    reader = {
-        ".csv": _table_function("read_csv", path, header=True, all_varchar=True, delim=delimiter, quote='"', escape='"'),
-        ".parquet": _table_function("read_parquet", path),
-        ".jsonl": _table_function("read_json", path, format="newline_delimited"),
-    }[suffix]
-    error = S.column("error")
-    no_rule = exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=exp.Anonymous(this="starts_with", expressions=[error, S.text("no rule of decision `")])))  # fmt: skip
-    select = exp.Select(expressions=[exp.Count(this=exp.Star()), exp.Count(this=error), no_rule], from_=exp.From(this=reader))
-    return select.sql("duckdb")
 
 
 def _first_line(error: Exception) -> str:

@@ -153,18 +153,18 @@ class ExpressionCompiler:
     def _arithmetic(self, node: ast.Arithmetic) -> Typed:
         left, right = self.materialised(node.left), self.materialised(node.right)
         if node.op == "+" and left.category == V.STRING and right.category == V.STRING:
-            return Typed(S.concat(left.sql, right.sql), V.STRING)
+            return Typed(S.concat(S.wrap(left.sql), S.wrap(right.sql)), V.STRING)
         if left.category != V.NUMBER or right.category != V.NUMBER:
             return NULL  # FEEL: arithmetic on null or across kinds is null
         if node.op in ("+", "-"):
             cls = exp.Add if node.op == "+" else exp.Sub
-            return Typed(cls(this=left.sql, expression=right.sql), V.NUMBER)
+            return Typed(cls(this=S.wrap(left.sql), expression=S.wrap(right.sql)), V.NUMBER)
         if node.op == "*":
-            product = exp.Mul(this=left.sql, expression=right.sql)
+            product = exp.Mul(this=S.wrap(left.sql), expression=S.wrap(right.sql))
             return Typed(exp.Cast(this=product, to=S.sql_type(V.NUMBER)), V.NUMBER)
         if node.op == "/" and right.is_constant and _exact_reciprocal(right.constant) is not None:
             factor = constant(_exact_reciprocal(right.constant))
-            product = exp.Mul(this=left.sql, expression=factor.sql)
+            product = exp.Mul(this=S.wrap(left.sql), expression=factor.sql)
             return Typed(exp.Cast(this=product, to=S.sql_type(V.NUMBER)), V.NUMBER)
         if node.op == "/":
             raise self.fail(
@@ -271,7 +271,7 @@ def equals(left: Typed, right: Typed) -> Typed:
             return boolean(exp.false())
         return boolean(S.is_null(other.sql))
     if left.category == right.category and left.category not in (V.LIST, V.CONTEXT):
-        return boolean(exp.NullSafeEQ(this=left.sql, expression=right.sql))
+        return boolean(exp.NullSafeEQ(this=S.wrap(left.sql), expression=S.wrap(right.sql)))
     # Different kinds: false when exactly one side is null, true when both are, null otherwise.
     return _across_kinds(left, right, exp.false())
 
@@ -305,7 +305,7 @@ def compare(op: str, left: Typed, right: Typed) -> Typed:
         return not_equals(left, right)
     if left.category != right.category or left.category not in V.ORDERED:
         return NULL_BOOLEAN  # ordering null, booleans or different kinds is null
-    return boolean(_ORDER[op](this=left.sql, expression=right.sql))
+    return boolean(_ORDER[op](this=S.wrap(left.sql), expression=S.wrap(right.sql)))
 
 
 # ---------------------------------------------------------------- built-ins
@@ -379,7 +379,7 @@ def _sum(compiler: ExpressionCompiler, args: list[Typed]) -> Typed:
         return NULL
     total = args[0].sql
     for a in args[1:]:
-        total = exp.Add(this=total, expression=a.sql)
+        total = exp.Add(this=S.wrap(total), expression=S.wrap(a.sql))
     return Typed(total, V.NUMBER)
 
 

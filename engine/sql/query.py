@@ -28,8 +28,9 @@ from engine import hitpolicy
 from engine.api import Model
 from engine.decision import CompiledTable, OutputEntry
 from engine.feel import values as V
+from engine.index import ColumnIndex
 from engine.inputs import InputSpec, did_you_mean
-from engine.model import Aggregator, HitPolicy
+from engine.model import Aggregator, Cell, HitPolicy
 from engine.sql import values as S
 from engine.sql.entries import entry_predicate
 from engine.sql.expressions import ExpressionCompiler, Scope, SqlCompileError, Typed, constant, equals
@@ -179,32 +180,37 @@ class _Builder:
     # ------------------------------------------------------------ inputs
 
     def input_problems(self, names: Sequence[str]) -> None:
-        columns: list[tuple[str, exp.Expression]] = []
+        """Per input a cheap flag, "has a problem"; the messages are built only on rows that have one."""
+        flags: list[tuple[str, exp.Expression]] = []
+        messages: list[exp.Expression] = []
         for name in names:
-            problem = self._problem(name, self.model.inputs.get(name), self.inputs.get(name, SourceInput(None)))
-            if problem is not None:
-                self.problems[name] = f"#problem#{name}"
-                columns.append((self.problems[name], problem))
-        if not columns:
+            whens = self._problem(name, self.model.inputs.get(name), self.inputs.get(name, SourceInput(None)))
+            if not whens:
+                continue
+            self.problems[name] = f"#invalid#{name}"
+            flags.append((self.problems[name], exp.Is(this=exp.Paren(this=S.any_of(*(c for c, _ in whens))), expression=exp.true())))
+            messages.append(S.case(whens))
+        if not flags:
             return
-        self.stage("#inputs", columns)
-        found = [S.column(c) for c in self.problems.values()]
-        count = _sum_of([S.case([(S.not_null(c), exp.Literal.number(1))], exp.Literal.number(0)) for c in found])
-        joined = exp.ConcatWs(expressions=[S.text("; "), *found], coalesce=True)
-        message = S.case(
-            [
-                (exp.EQ(this=count, expression=exp.Literal.number(1)), exp.Coalesce(this=found[0], expressions=found[1:]) if len(found) > 1 else found[0]),
-                (exp.GT(this=count, expression=exp.Literal.number(1)),
-                 S.concat(exp.Cast(this=count, to=exp.DataType.build("VARCHAR")), S.text(" problems with the inputs: "), joined)),
-            ]
-        )  # fmt: skip
+        self.stage("#inputs", flags)
+        invalid = [S.column(c) for c, _ in flags]
+        count = _sum_of([S.case([(c, exp.Literal.number(1))], exp.Literal.number(0)) for c in invalid])
+        joined = exp.ConcatWs(expressions=[S.text("; "), *messages], coalesce=True)
+        several = S.concat(exp.Cast(this=count, to=exp.DataType.build("VARCHAR")), S.text(" problems with the inputs: "), joined)
+        one = exp.Coalesce(this=messages[0], expressions=messages[1:]) if len(messages) > 1 else messages[0]
+        message = S.case([(exp.EQ(this=count, expression=exp.Literal.number(1)), one), (exp.GT(this=count, expression=exp.Literal.number(1)), several)])  # fmt: skip
         self.all_problems = "#problems"
-        self.stage("#inputs#all", [(self.all_problems, message)])
+        self.stage("#inputs#all", [(self.all_problems, S.case([(S.any_of(*invalid), message)]))])
 
-    def _problem(self, name: str, spec: InputSpec | None, source: SourceInput) -> exp.Expression | None:
-        """``InputSpec.check`` in SQL: the message, or null for a valid value."""
+    def _problem(self, name: str, spec: InputSpec | None, source: SourceInput) -> list[tuple[exp.Expression, exp.Expression]]:  # fmt: skip
+        """``InputSpec.check`` in SQL: (condition, message) in the order it checks; none hold for a valid value."""
         if spec is None:
-            return None
+            return []
+        if getattr(spec, "item", None) is not None:
+            raise SqlCompileError(
+                f"input `{name}` has a DMN type (typeRef) whose checks are not compiled to SQL; use --engine python",
+                Cell(name, spec.location) if spec.location is not None else None,
+            )
         value = S.column(name)
         allowed = spec.allowed
         listing = ", ".join(V.describe(a) for a in allowed) if allowed is not None else ""
@@ -233,11 +239,11 @@ class _Builder:
             if category is not None:
                 same = [a for a in allowed if a is not None and V.category(a) == category]
                 if category == V.BOOLEAN and {True, False} <= set(same):
-                    return S.case(whens) if whens else None
+                    return whens
                 outside = S.none_of(value, [S.literal(a) for a in same]) if same else S.not_null(value)
                 text = value if category == V.STRING else None
                 whens.append((outside, not_allowed(S.described(value, category), text)))
-        return S.case(whens) if whens else None
+        return whens
 
     # ------------------------------------------------------------ tables
 
@@ -247,19 +253,17 @@ class _Builder:
         policy, aggregator = model.hit_policy, model.aggregator
         values = self._column_values(table)
 
-        # which rules matched
-        matches: list[tuple[str, exp.Expression]] = []
-        for position, rule in enumerate(table.rules):
-            predicates = []
-            for column_position, (test, column) in enumerate(zip(rule.tests, model.inputs)):
-                compiler = ExpressionCompiler(self.scope, test.cell, f"rule {rule.label}, input `{column.name}`")
-                predicate = entry_predicate(test, values[column_position], compiler)
-                if predicate is not None:
-                    predicates.append(predicate)
-            matched = S.all_of(*(exp.Paren(this=p) for p in predicates)) if predicates else exp.true()
-            matches.append((f"#{name}#m#{position + 1}", exp.Is(this=exp.Paren(this=matched), expression=exp.true())))
-        self.stage(f"#{name}#match", matches)
-        m = [S.column(c) for c, _ in matches]
+        # which rules matched: one bitmask when the rules fit a BIGINT, else a flag per rule
+        count = len(table.rules)
+        masked = 0 < count <= MASK_RULES
+        if masked:
+            self.stage(f"#{name}#match", [(f"#{name}#mask", self._mask(table, values))])
+            mask = S.column(f"#{name}#mask")
+            m: list[exp.Expression] = [_has_bit(mask, i) for i in range(count)]
+        else:
+            flags = [(f"#{name}#m#{i + 1}", exp.Is(this=exp.Paren(this=self._rule_predicate(table, i, values)), expression=exp.true())) for i in range(count)]  # fmt: skip
+            self.stage(f"#{name}#match", flags)
+            m = [S.column(c) for c, _ in flags]
 
         entries = [[self._output(e, f"rule {rule.rule.label}, output `{o.name}`") for e, o in zip(rule.outputs, model.outputs)] for rule in table.rules]  # fmt: skip
         defaults = [self._output(d, f"default of `{o.name}`") if d is not None else None for d, o in zip(table.defaults, model.outputs)]  # fmt: skip
@@ -267,9 +271,12 @@ class _Builder:
 
         hits = f"#{name}#hits"
         pick = f"#{name}#pick"
-        picks: list[tuple[str, exp.Expression]] = [(hits, _sum_of([S.case([(c, exp.Literal.number(1))], exp.Literal.number(0)) for c in m]))]
+        exact = not masked or aggregator is Aggregator.COUNT
+        counted = _sum_of([S.case([(c, exp.Literal.number(1))], exp.Literal.number(0)) for c in m]) if exact else _none_one_many(mask)
+        picks: list[tuple[str, exp.Expression]] = [(hits, counted)]
         if policy.single_hit:
-            picks.append((pick, self._pick(table, m, entries)))
+            lowest = masked and policy is not HitPolicy.PRIORITY
+            picks.append((pick, _lowest_bit(mask, count) if lowest else self._pick(table, m, entries)))
         self.stage(f"#{name}#pick", picks)
         h, p = S.column(hits), S.column(pick)
 
@@ -324,7 +331,7 @@ class _Builder:
             whens.append((S.not_null(S.column(self.error)), S.column(self.error)))
         validated = [self.problems[n] for n in dict.fromkeys(table.input_names) if n is not None and n in self.problems]
         if validated:
-            invalid = S.any_of(*(S.not_null(S.column(c)) for c in validated))
+            invalid = S.any_of(*(S.column(c) for c in validated))
             whens.append((invalid, S.column(self.all_problems or "")))
         own_error_at = len(whens)
         violation = self._violation(table, m, h, p, entries, [S.column(c) for c in out_columns], categories)
@@ -347,6 +354,43 @@ class _Builder:
         self.error = error_column
         self._publish(table, out_columns, categories, lists or aggregator is None and not policy.single_hit)
         return _Outputs(table.output_names, tuple(out_columns), tuple(categories), lists, error_column, shown_matched)
+
+    def _rule_predicate(self, table: CompiledTable, position: int, values: list[Typed], dynamic_only: bool = False) -> exp.Expression:
+        """All of a rule's entries (or only those that read other inputs) hold."""
+        rule = table.rules[position]
+        predicates = []
+        for column_position, (test, column) in enumerate(zip(rule.tests, table.table.inputs)):
+            if dynamic_only and (test.is_any or test.condition is not None):
+                continue
+            compiler = ExpressionCompiler(self.scope, test.cell, f"rule {rule.label}, input `{column.name}`")
+            predicate = entry_predicate(test, values[column_position], compiler)
+            if predicate is not None:
+                predicates.append(predicate)
+        return S.all_of(*(exp.Paren(this=p) for p in predicates)) if predicates else exp.true()
+
+    def _mask(self, table: CompiledTable, values: list[Typed]) -> exp.Expression:
+        """The rules that match as bits (rule i = bit i): per column, the index's mask for the value, ANDed.
+
+        The masks come from engine.index.ColumnIndex, built from the same exact
+        conditions the Python evaluator indexes; entries that read other inputs
+        stay in every mask and are checked one by one, as there.
+        """
+        count = len(table.rules)
+        parts: list[exp.Expression] = []
+        dynamic = 0
+        for position, value in enumerate(values):
+            index = ColumnIndex([rule.tests[position] for rule in table.rules])
+            dynamic |= index.dynamic
+            parts.append(_column_mask(index, value, (1 << count) - 1))
+        for position in range(count):
+            if dynamic >> position & 1:
+                check = self._rule_predicate(table, position, values, dynamic_only=True)
+                keep = S.case([(check, _bigint((1 << count) - 1))], _bigint(((1 << count) - 1) & ~(1 << position)))
+                parts.append(keep)
+        mask: exp.Expression = parts[0] if parts else _bigint((1 << count) - 1)
+        for part in parts[1:]:
+            mask = exp.BitwiseAnd(this=S.wrap(mask), expression=exp.Paren(this=part))
+        return mask
 
     def _column_values(self, table: CompiledTable) -> list[Typed]:
         values: list[Typed] = []
@@ -397,7 +441,7 @@ class _Builder:
                 )
         return seen[0] if seen else None
 
-    def _pick(self, table: CompiledTable, m: list[exp.Column], entries: list[list[Typed]]) -> exp.Expression:
+    def _pick(self, table: CompiledTable, m: list[exp.Expression], entries: list[list[Typed]]) -> exp.Expression:
         """The rule a single-hit policy selects (1-based; 0: none matched)."""
         policy = table.table.hit_policy
         order = list(range(len(table.rules)))
@@ -420,7 +464,7 @@ class _Builder:
             keys.append((hitpolicy.rank_key({c.name: e.constant for c, e in zip(columns, row)}, columns), i))
         return [i for _, i in sorted(keys)]
 
-    def _dynamic_priority(self, table: CompiledTable, m: list[exp.Column], entries: list[list[Typed]]) -> exp.Expression:
+    def _dynamic_priority(self, table: CompiledTable, m: list[exp.Expression], entries: list[list[Typed]]) -> exp.Expression:
         """Rank each matched rule by its outputs' places in the allowed values, least (rank, position) wins."""
         columns = table.table.outputs
         count = len(table.rules)
@@ -436,7 +480,7 @@ class _Builder:
         least = S.extreme(exp.Least, keys)
         return exp.Coalesce(this=exp.Mod(this=exp.Paren(this=least), expression=exp.Literal.number(count + 1)), expressions=[exp.Literal.number(0)])  # fmt: skip
 
-    def _aggregate(self, aggregator: Aggregator, m: list[exp.Column], values: list[Typed], category: str | None, hits: exp.Column) -> tuple[exp.Expression, str | None]:  # fmt: skip
+    def _aggregate(self, aggregator: Aggregator, m: list[exp.Expression], values: list[Typed], category: str | None, hits: exp.Column) -> tuple[exp.Expression, str | None]:  # fmt: skip
         if aggregator is Aggregator.COUNT:
             return exp.Cast(this=hits, to=S.sql_type(V.NUMBER)), V.NUMBER
         wanted = V.NUMBER if aggregator is Aggregator.SUM else category
@@ -454,7 +498,7 @@ class _Builder:
         empty = exp.EQ(this=hits, expression=exp.Literal.number(0))
         return S.case([(S.any_of(empty, *nulls), S.literal(None, category))], value), result_category
 
-    def _violation(self, table: CompiledTable, m: list[exp.Column], h: exp.Column, p: exp.Column, entries: list[list[Typed]], outs: list[exp.Column], categories: list[str | None]) -> exp.Expression | None:  # fmt: skip
+    def _violation(self, table: CompiledTable, m: list[exp.Expression], h: exp.Column, p: exp.Column, entries: list[list[Typed]], outs: list[exp.Column], categories: list[str | None]) -> exp.Expression | None:  # fmt: skip
         policy = table.table.hit_policy
         if policy is HitPolicy.UNIQUE:
             return exp.GT(this=h, expression=exp.Literal.number(1))
@@ -484,7 +528,16 @@ class _Builder:
         parts: list[exp.Expression] = []
         for i, name in enumerate(names):
             source = self.inputs.get(name, SourceInput(None))
-            shown = S.column(GIVEN + name) if source.given else S.described(S.column(name), source.category)
+            spec = self.model.inputs.get(name)
+            plain = (source.category == V.STRING and spec is not None and spec.allowed is not None
+                     and all(not isinstance(a, str) or ('"' not in a and "\\" not in a) for a in spec.allowed))  # fmt: skip
+            shown: exp.Expression
+            if source.given:
+                shown = S.column(GIVEN + name)
+            elif plain:  # only allowed texts reach this message, and none needs escaping
+                shown = exp.Coalesce(this=S.concat(S.text('"'), S.column(name), S.text('"')), expressions=[S.text("null")])
+            else:
+                shown = S.described(S.column(name), source.category)
             parts += [S.text(("" if i == 0 else hitpolicy.LABEL_SEPARATOR) + f"{name} = "), shown]
         head = hitpolicy.no_rule_message(decision, "", False)
         return S.concat(S.text(head), *parts) if parts else S.text(head)
@@ -524,6 +577,58 @@ class _Builder:
         return DecisionQuery(self.decision, final, tuple(inputs), outputs.names, outputs.categories, outputs.lists, dict(self.inputs))
 
 
+#: Tables with at most this many rules match through one BIGINT bitmask.
+MASK_RULES = 62
+
+
+def _bigint(value: int) -> exp.Expression:
+    return exp.Cast(this=exp.Literal.number(value), to=exp.DataType.build("BIGINT"))
+
+
+def _has_bit(mask: exp.Expression, position: int) -> exp.Expression:
+    return exp.NEQ(this=exp.Paren(this=exp.BitwiseAnd(this=mask, expression=_bigint(1 << position))), expression=exp.Literal.number(0))
+
+
+def _none_one_many(mask: exp.Expression) -> exp.Expression:
+    """0, 1 or 2 (several) rules matched: all UNIQUE and the labels need to know."""
+    single = exp.EQ(this=exp.Paren(this=exp.BitwiseAnd(this=mask, expression=exp.Paren(this=exp.Sub(this=mask, expression=exp.Literal.number(1))))), expression=exp.Literal.number(0))  # fmt: skip
+    return S.case([(exp.EQ(this=mask, expression=exp.Literal.number(0)), exp.Literal.number(0)), (single, exp.Literal.number(1))], exp.Literal.number(2))  # fmt: skip
+
+
+def _lowest_bit(mask: exp.Expression, count: int) -> exp.Expression:
+    """The first matching rule in table order (1-based; 0: none): the lowest set bit."""
+    lowest = exp.BitwiseAnd(this=mask, expression=exp.Paren(this=exp.Neg(this=mask)))
+    return exp.Case(this=lowest, ifs=[exp.If(this=_bigint(1 << i), true=exp.Literal.number(i + 1)) for i in range(count)], default=exp.Literal.number(0))  # fmt: skip
+
+
+def _column_mask(index: ColumnIndex, value: Typed, everything: int) -> exp.Expression:
+    """The index's mask for one column's value, as SQL over the value's one category."""
+    null_mask = index.flat[V.NULL]
+    category = value.category
+    if category is None:
+        return _bigint(null_mask)
+    body: exp.Expression
+    if category == V.BOOLEAN:
+        body = S.case([(value.sql, _bigint(index.flat["boolean:True"]))], _bigint(index.flat["boolean:False"]))
+    else:
+        ordered = index.ordered.get(category)
+        if ordered is None:
+            body = _bigint(index.base)
+        elif ordered.points_only and not ordered.points:
+            body = _bigint(ordered.between)
+        elif ordered.points_only:
+            body = exp.Case(this=value.sql, ifs=[exp.If(this=S.literal(p), true=_bigint(m)) for p, m in ordered.point_masks().items()], default=_bigint(ordered.between))  # fmt: skip
+        else:
+            whens: list[tuple[exp.Expression, exp.Expression]] = []
+            for i, point in enumerate(ordered.points):
+                whens.append((exp.LT(this=value.sql, expression=S.literal(point)), _bigint(ordered.masks[2 * i])))
+                whens.append((exp.EQ(this=value.sql, expression=S.literal(point)), _bigint(ordered.masks[2 * i + 1])))
+            body = S.case(whens, _bigint(ordered.masks[-1]))
+    if value.never_null:
+        return body
+    return S.case([(S.is_null(value.sql), _bigint(null_mask))], body)
+
+
 def _sum_of(parts: list[exp.Expression]) -> exp.Expression:
     total = parts[0] if parts else exp.Literal.number(0)
     for part in parts[1:]:
@@ -548,7 +653,15 @@ def _choose(index: exp.Expression, items: list[Typed] | list[exp.Expression], ca
         position = index.copy()
         position.type = exp.DataType.build("INT")
         return exp.Bracket(this=exp.Array(expressions=sqls), expressions=[position])
-    return exp.Case(this=index, ifs=[exp.If(this=exp.Literal.number(i), true=s) for i, s in enumerate(sqls)])
+    # Rules often give the same computed value (`kontakttyp` in 20 of 21 rules): one branch per distinct value.
+    groups: dict[str, tuple[exp.Expression, list[int]]] = {}
+    for i, sql in enumerate(sqls):
+        groups.setdefault(sql.sql(), (sql, []))[1].append(i)
+    if len(groups) == len(sqls):
+        return exp.Case(this=index, ifs=[exp.If(this=exp.Literal.number(i), true=s) for i, s in enumerate(sqls)])
+    ordered = sorted(groups.values(), key=lambda g: len(g[1]))
+    whens = [(S.one_of(index, [exp.Literal.number(i) for i in positions]), sql) for sql, positions in ordered[:-1]]
+    return S.case(whens, ordered[-1][0])
 
 
 def suggestions_for(model: Model, texts: Mapping[str, Sequence[str]]) -> dict[str, dict[str, str]]:

@@ -15,6 +15,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,8 @@ from engine.batch import BatchError, Summary, _check_header, _check_paths, _repl
 from engine.feel import values as V
 from engine.sql import values as S
 from engine.sql.expressions import SqlCompileError
-from engine.sql.files import Cases, cases_relation, lookup_suggestions, results_select
-from engine.sql.query import decision_query
+from engine.sql.files import ECHO, Cases, cases_relation, first_look, results_select
+from engine.sql.query import DecisionQuery, decision_query
 from engine.sql.sources import typed_inputs
 
 SUFFIXES = (".csv", ".parquet", ".jsonl")
@@ -64,22 +65,26 @@ def run_spark(model: Model, decision: str, source: Path, target: Path, *, master
     view = f"dtable_cases_{uuid.uuid4().hex}"
     try:
         cases = read_cases(spark, model, decision, source, view)
-        suggestions = lookup_suggestions(lambda q: _first_row(spark.sql(q.sql("spark"))), model, cases)
-        try:
-            query = decision_query(model, decision, cases.relation, cases.inputs, suggestions, extra=[*(f"#echo#{n}" for n in cases.echoed), ROW])  # fmt: skip
-        except SqlCompileError as error:
-            raise BatchError(f"decision `{decision}` cannot run on SQL engines: {error}") from None
+        look = first_look(lambda q: _first_row(spark.sql(q.sql("spark"))), model, decision, cases, _compiled)
+        query = _compiled(model, decision, cases, look.suggestions, [ROW])
         suffix = target.suffix.lower()
         results = spark.sql(results_select(query, cases, suffix, "spark", extra=[ROW]).sql("spark"))
         results = results.orderBy(ROW).drop(ROW)
         with _replacing(target) as temporary:
-            counts = _write(spark, results, temporary, suffix, cases.delimiter)
+            _write(results, temporary, suffix, cases.delimiter)
     finally:
         spark.catalog.dropTempView(view)
         if session is None:
             spark.stop()
-    rows, errors, no_rule = counts
+    rows, errors, no_rule = look.rows, look.errors, look.no_rule
     return Summary(target, rows, rows - errors, no_rule, errors - no_rule, time.perf_counter() - start)
+
+
+def _compiled(model: Model, decision: str, cases: Cases, suggestions: Mapping[str, Mapping[str, str]] | None = None, extra: Sequence[str] = ()) -> DecisionQuery:  # fmt: skip
+    try:
+        return decision_query(model, decision, cases.relation, cases.inputs, suggestions, extra=[*(ECHO + n for n in cases.echoed), *extra])  # fmt: skip
+    except SqlCompileError as error:
+        raise BatchError(f"decision `{decision}` cannot run on SQL engines: {error}") from None
 
 
 def read_cases(spark: Any, model: Model, decision: str, path: Path, view: str) -> Cases:
@@ -122,8 +127,8 @@ def _first_row(frame: Any) -> tuple[Any, ...] | None:
     return tuple(rows[0]) if rows else None
 
 
-def _write(spark: Any, frame: Any, temporary: Path, suffix: str, delimiter: str) -> tuple[int, int, int]:
-    """One part file, counted (Spark skips hidden files, so before it becomes the hidden temporary)."""
+def _write(frame: Any, temporary: Path, suffix: str, delimiter: str) -> None:
+    """One part file, moved over the temporary (Spark writes a folder of them)."""
     folder = temporary.with_name(temporary.name.lstrip(".") + ".spark")
     writer = frame.coalesce(1).write.mode("overwrite")
     if suffix == ".csv":
@@ -134,25 +139,9 @@ def _write(spark: Any, frame: Any, temporary: Path, suffix: str, delimiter: str)
         writer.option("ignoreNullFields", False).json(str(folder))
     try:
         (part,) = [p for p in folder.iterdir() if p.name.startswith("part-")]
-        counts = _summary(spark, part, suffix, delimiter)
         os.replace(part, temporary)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return counts
-
-
-def _summary(spark: Any, path: Path, suffix: str, delimiter: str) -> tuple[int, int, int]:
-    from pyspark.sql import functions as F
-
-    if suffix == ".csv":
-        frame = spark.read.option("header", True).option("sep", delimiter).option("quote", '"').option("escape", '"').csv(str(path))  # fmt: skip
-    elif suffix == ".parquet":
-        frame = spark.read.parquet(str(path))
-    else:
-        frame = spark.read.json(str(path))
-    error = F.col("error")
-    row = frame.agg(F.count(F.lit(1)), F.count(error), F.count(F.when(error.startswith("no rule of decision `"), 1))).collect()[0]  # fmt: skip
-    return int(row[0]), int(row[1]), int(row[2])
 
 
 __all__ = ["run_spark", "spark_session"]

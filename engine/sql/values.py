@@ -178,3 +178,9 @@ def one_of(value: exp.Expression, items: list[exp.Expression]) -> exp.Expression
 def none_of(value: exp.Expression, items: list[exp.Expression]) -> exp.Expression:
     """``NOT value IN (…)`` (null when ``value`` is null, as SQL's NOT IN)."""
     return exp.Not(this=exp.Paren(this=one_of(value, items)))
+
+
+def wrap(value: exp.Expression) -> exp.Expression:
+    """``value`` in parentheses unless it is atomic: built trees carry no precedence of their own."""
+    operators = (exp.Binary, exp.Unary, exp.Not, exp.Neg, exp.In, exp.Is, exp.Between)
+    return exp.Paren(this=value) if isinstance(value, operators) and not isinstance(value, exp.Paren) else value
