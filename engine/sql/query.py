@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlglot import exp
 
@@ -162,6 +163,8 @@ class _Builder:
         self.previous: exp.Expression = source
         self.scope = Scope({name: Typed(S.column(name), si.category) for name, si in inputs.items()})
         self.problems: dict[str, str] = {}  # input -> its problem column
+        #: input -> (its code column, the values coded 1, 2 …): texts compared once per row, not once per entry
+        self.codes: dict[str, tuple[str, list[Any]]] = {}
         self.all_problems: str | None = None
         self.error: str | None = None  # the error column so far
 
@@ -184,6 +187,10 @@ class _Builder:
         flags: list[tuple[str, exp.Expression]] = []
         messages: list[exp.Expression] = []
         for name in names:
+            coded = self._code(name)
+            if coded is not None:
+                flags.append(coded)
+        for name in names:
             whens = self._problem(name, self.model.inputs.get(name), self.inputs.get(name, SourceInput(None)))
             if not whens:
                 continue
@@ -201,6 +208,37 @@ class _Builder:
         message = S.case([(exp.EQ(this=count, expression=exp.Literal.number(1)), one), (exp.GT(this=count, expression=exp.Literal.number(1)), several)])  # fmt: skip
         self.all_problems = "#problems"
         self.stage("#inputs#all", [(self.all_problems, S.case([(S.any_of(*invalid), message)]))])
+
+    def _code(self, name: str) -> tuple[str, exp.Expression] | None:
+        """Dictionary-encode a text input: 0 null, 1 … k its allowed values then the texts entries name, k + 1 any other.
+
+        Only where every entry on it names single values (no ranges), so a
+        code stands for exactly one value and the column masks become lookups.
+        """
+        source = self.inputs.get(name)
+        if source is None or source.category != V.STRING:
+            return None
+        spec = self.model.inputs.get(name)
+        points: list[Any] = [a for a in (spec.allowed or ()) if isinstance(a, str)] if spec is not None else []
+        plan = self.model.evaluation_plan(self.decision)
+        for table_name in (*plan.required, self.decision):
+            table = self.model.tables[table_name]
+            for position, input_name in enumerate(table.input_names):
+                if input_name != name:
+                    continue
+                ordered = ColumnIndex([rule.tests[position] for rule in table.rules]).ordered.get(V.STRING)
+                if ordered is None:
+                    continue
+                if not ordered.points_only:
+                    return None
+                points += [p for p in ordered.points if p not in points]
+        if not points or len(points) > CODE_LIMIT:
+            return None
+        value = S.column(name)
+        coded = exp.Case(this=value, ifs=[exp.If(this=S.text(p), true=exp.Literal.number(i + 1)) for i, p in enumerate(points)], default=exp.Literal.number(len(points) + 1))  # fmt: skip
+        column = f"#code#{name}"
+        self.codes[name] = (column, points)
+        return column, S.case([(S.is_null(value), exp.Literal.number(0))], coded)
 
     def _problem(self, name: str, spec: InputSpec | None, source: SourceInput) -> list[tuple[exp.Expression, exp.Expression]]:  # fmt: skip
         """``InputSpec.check`` in SQL: (condition, message) in the order it checks; none hold for a valid value."""
@@ -236,6 +274,13 @@ class _Builder:
             if None not in allowed:
                 whens.append((S.is_null(value), S.text(f"input `{name}` is missing; it must be one of {listing}")))
             category = source.category
+            if name in self.codes and category == V.STRING:
+                code = S.column(self.codes[name][0])
+                known = len([a for a in allowed if isinstance(a, str)])  # the allowed texts are coded 1 … known
+                if None not in allowed:
+                    whens[-1] = (exp.EQ(this=code, expression=exp.Literal.number(0)), whens[-1][1])
+                whens.append((exp.GT(this=code, expression=exp.Literal.number(known)), not_allowed(S.described(value, category), value)))
+                return whens
             if category is not None:
                 same = [a for a in allowed if a is not None and V.category(a) == category]
                 if category == V.BOOLEAN and {True, False} <= set(same):
@@ -381,6 +426,16 @@ class _Builder:
         for position, value in enumerate(values):
             index = ColumnIndex([rule.tests[position] for rule in table.rules])
             dynamic |= index.dynamic
+            name = table.input_names[position]
+            if name in self.codes and value.category == V.STRING:
+                column, points = self.codes[name]
+                ordered = index.ordered.get(V.STRING)
+                other = ordered.between if ordered is not None else index.base
+                masks = [index.flat[V.NULL], *(index.mask_of(p) for p in points), other]
+                position_type = S.column(column)
+                position_type.type = exp.DataType.build("INT")
+                parts.append(exp.Bracket(this=exp.Array(expressions=[_bigint(m) for m in masks]), expressions=[position_type]))
+                continue
             parts.append(_column_mask(index, value, (1 << count) - 1))
         for position in range(count):
             if dynamic >> position & 1:
@@ -579,6 +634,8 @@ class _Builder:
 
 #: Tables with at most this many rules match through one BIGINT bitmask.
 MASK_RULES = 62
+#: Text inputs with at most this many distinct values in allowed values and entries are dictionary-encoded.
+CODE_LIMIT = 1_000
 
 
 def _bigint(value: int) -> exp.Expression:
