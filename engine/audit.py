@@ -31,9 +31,9 @@ from engine.batch import BatchError, _replacing
 from engine.feel import values as V
 from engine.inputs import InputSpec
 from engine.sql import values as S
-from engine.sql.duckdb_engine import _table_function, compiled
+from engine.sql.duckdb_engine import _table_function
 from engine.sql.expressions import SqlCompileError
-from engine.sql.files import ECHO, Cases, cases_relation, first_look
+from engine.sql.files import ECHO, Cases, cases_relation, lookup_suggestions
 from engine.sql.query import decision_query
 from engine.sql.sources import TypedColumn, absent, from_text, from_typed
 
@@ -129,7 +129,7 @@ def audit(model: Model, decision: str, source: Path, target: Path, mapping: Mapp
     con = duckdb.connect()
     try:
         cases, registered = _read(con, model, decision, source, outputs, dict(mapping or {}))
-        suggestions = first_look(lambda q: con.execute(q.sql("duckdb")).fetchone(), model, decision, cases, compiled).suggestions
+        suggestions = lookup_suggestions(lambda q: con.execute(q.sql("duckdb")).fetchone(), model, cases)
         extra = [*(ECHO + n for n in cases.echoed), *(REGISTERED + o for o in registered), ROW]
         try:
             query = decision_query(model, decision, cases.relation, cases.inputs, suggestions, extra=extra)
@@ -229,7 +229,7 @@ def _summary(con: duckdb.DuckDBPyConnection, outputs: Sequence[str]) -> tuple[in
     total, deviating, decided = int(row[0]), int(row[1]), int(row[2])
     per_output = tuple(OutputSummary(o, decided, int(n)) for o, n in zip(compared, row[3:]))
     group = S.case([(S.not_null(S.column("matched")), S.column("matched")),
-                    (exp.Anonymous(this="starts_with", expressions=[S.column("error"), S.text("no rule of decision")]), S.text(NO_RULE))],
+                    (exp.StartsWith(this=S.column("error"), expression=S.text("no rule of decision")), S.text(NO_RULE))],
                    S.text("invalid input"))  # fmt: skip
     by_rule = exp.Select(
         expressions=[exp.Alias(this=group, alias=S.identifier("rule")), exp.Count(this=exp.Star()),

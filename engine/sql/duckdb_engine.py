@@ -30,7 +30,7 @@ from engine.batch import BatchError, Summary, _check_header, _check_paths, _repl
 from engine.feel import values as V
 from engine.sql import values as S
 from engine.sql.expressions import SqlCompileError
-from engine.sql.files import ECHO, Cases, cases_relation, first_look, results_select
+from engine.sql.files import ECHO, Cases, cases_relation, lookup_suggestions, results_select, summary_select
 from engine.sql.query import BAD, BAD_KIND, RAW, DecisionQuery, SourceInput, decision_query
 from engine.sql.sources import TypedColumn, absent, from_text, typed_inputs
 
@@ -55,16 +55,19 @@ def run_duckdb(model: Model, decision: str, source: Path, target: Path, *, progr
             con.execute("SET enable_progress_bar = true")
             con.execute("SET enable_progress_bar_print = true")
         cases = read_cases(con, model, decision, source)
-        look = first_look(lambda q: con.execute(q.sql("duckdb")).fetchone(), model, decision, cases, compiled)
-        query = compiled(model, decision, cases, look.suggestions)
-        writer = results_select(query, cases, target.suffix.lower())
+        suggestions = lookup_suggestions(lambda q: con.execute(q.sql("duckdb")).fetchone(), model, cases)
+        query = compiled(model, decision, cases, suggestions)
+        suffix = target.suffix.lower()
+        writer = results_select(query, cases, suffix)
         with _replacing(target) as temporary:
-            con.execute(copy_statement(writer, temporary, target.suffix.lower(), cases.delimiter))
+            con.execute(copy_statement(writer, temporary, suffix, cases.delimiter))
+            # Read back, not evaluated twice: a scan of the results costs less than a second evaluation.
+            counts = con.execute(summary_select(_results_reader(temporary, suffix, cases.delimiter)).sql("duckdb")).fetchone()
     except duckdb.Error as error:
         raise BatchError(f"{source}: DuckDB could not read or evaluate it: {_first_line(error)}") from None
     finally:
         con.close()
-    rows, errors, no_rule = look.rows, look.errors, look.no_rule
+    rows, errors, no_rule = (int(c) for c in counts) if counts is not None else (0, 0, 0)
     return Summary(target, rows, rows - errors, no_rule, errors - no_rule, time.perf_counter() - start)
 
 
@@ -208,6 +211,14 @@ def copy_statement(select: exp.Select, path: Path, suffix: str, delimiter: str) 
     options = {".csv": f"FORMAT csv, HEADER true, DELIMITER {S.text(delimiter).sql('duckdb')}",
                ".parquet": "FORMAT parquet", ".jsonl": "FORMAT json"}[suffix]  # fmt: skip
     return f"COPY ({select.sql('duckdb')}) TO {S.text(str(path)).sql('duckdb')} ({options})"
+
+
+def _results_reader(path: Path, suffix: str, delimiter: str) -> exp.Table:
+    if suffix == ".csv":
+        return _table_function("read_csv", path, header=True, all_varchar=True, delim=delimiter, quote='"', escape='"')
+    if suffix == ".parquet":
+        return _table_function("read_parquet", path)
+    return _table_function("read_json", path, format="newline_delimited")
 
 
 def _first_line(error: Exception) -> str:

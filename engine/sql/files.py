@@ -47,22 +47,12 @@ def cases_relation(typed: Mapping[str, TypedColumn], echoed: Sequence[str], read
     return Cases(relation, {n: c.source for n, c in typed.items()}, tuple(echoed), delimiter, dict(raw))
 
 
-@dataclass(frozen=True)
-class FirstLook:
-    """What one pass over the cases tells before the results are written."""
+def lookup_suggestions(fetch: Callable[[exp.Select], Sequence[Any] | None], model: Model, cases: Cases) -> dict[str, dict[str, str]]:  # fmt: skip
+    """The distinct texts each input got that its allowed values lack, with their "did you mean".
 
-    suggestions: dict[str, dict[str, str]]
-    rows: int
-    errors: int  # rows with a message in ``error``
-    no_rule: int  # of which: no rule applies
-
-
-def first_look(fetch: Callable[[exp.Select], Sequence[Any] | None], model: Model, decision: str, cases: Cases, compile: Callable[..., DecisionQuery]) -> FirstLook:  # fmt: skip
-    """One scan: the distinct unknown texts (for their "did you mean") and the outcome counts.
-
-    The counts do not depend on the suggestions, which only change the
-    wording of some messages, so the write that follows needs no second
-    look at its own output. ``fetch`` runs a select and returns its row.
+    One scan of the cases' text columns, no decision evaluated: cheaper than
+    any pass that evaluates (measured in bench/RESULTS.md). ``fetch`` runs a
+    select on the engine and returns its one row.
     """
     wanted = []
     for name in cases.inputs:
@@ -72,20 +62,27 @@ def first_look(fetch: Callable[[exp.Select], Sequence[Any] | None], model: Model
         if cases.raw_texts is None or name not in cases.raw_texts:
             continue
         wanted.append((name, [a for a in spec.allowed if isinstance(a, str)]))
-    texts = {name: RAW + name if cases.inputs[name].converted else name for name, _ in wanted}
-    query = compile(model, decision, cases, {}, [t for t in texts.values() if t.startswith(RAW)])
-    error = S.column("error")
-    no_rule = exp.Anonymous(this="starts_with", expressions=[error, S.text("no rule of decision `")])
-    aggregates: list[exp.Expression] = [exp.Count(this=exp.Star()), exp.Count(this=error),
-                                        exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=no_rule))]  # fmt: skip
+    if not wanted:
+        return {}
+    aggregates = []
     for name, allowed in wanted:
-        text = S.column(texts[name])
+        text = S.column(RAW + name) if cases.inputs[name].converted else S.column(name)
         unknown = S.all_of(S.not_null(text), S.none_of(text, [S.text(a) for a in allowed]))
-        aggregates.append(exp.Filter(this=exp.ArrayAgg(this=exp.Distinct(expressions=[text])), expression=exp.Where(this=unknown)))
-    select = exp.Select(expressions=aggregates, from_=exp.From(this=exp.Subquery(this=query.tree, alias=exp.TableAlias(this=S.identifier("#look")))))  # fmt: skip
-    row = fetch(select) or (0, 0, 0)
-    found = {name: list(values or ())[:SUGGESTION_LIMIT] for (name, _), values in zip(wanted, row[3:])}
-    return FirstLook(suggestions_for(model, found), int(row[0]), int(row[1]), int(row[2]))
+        found = exp.Filter(this=exp.ArrayAgg(this=exp.Distinct(expressions=[text])), expression=exp.Where(this=unknown))
+        aggregates.append(exp.Alias(this=found, alias=S.identifier(name)))
+    select = exp.Select(expressions=aggregates, from_=exp.From(this=exp.Subquery(this=cases.relation, alias=exp.TableAlias(this=S.identifier("#cases")))))  # fmt: skip
+    row = fetch(select) or ()
+    texts = {name: list(values or ())[:SUGGESTION_LIMIT] for (name, _), values in zip(wanted, row)}
+    return suggestions_for(model, texts)
+
+
+def summary_select(reader: exp.Expression) -> exp.Select:
+    """Rows, rows with an error, and of those the ones no rule decides, counted in a results file."""
+    error = S.column("error")
+    no_rule = exp.StartsWith(this=error, expression=S.text("no rule of decision `"))
+    counts: list[exp.Expression] = [exp.Count(this=exp.Star()), exp.Count(this=error),
+                                    exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=no_rule))]  # fmt: skip
+    return exp.Select(expressions=counts, from_=exp.From(this=reader))
 
 
 def results_select(query: DecisionQuery, cases: Cases, suffix: str, dialect: str = "duckdb", extra: Sequence[str] = ()) -> exp.Select:  # fmt: skip

@@ -184,12 +184,9 @@ class _Builder:
 
     def input_problems(self, names: Sequence[str]) -> None:
         """Per input a cheap flag, "has a problem"; the messages are built only on rows that have one."""
+        codes = [coded for coded in (self._code(name) for name in names) if coded is not None]
         flags: list[tuple[str, exp.Expression]] = []
         messages: list[exp.Expression] = []
-        for name in names:
-            coded = self._code(name)
-            if coded is not None:
-                flags.append(coded)
         for name in names:
             whens = self._problem(name, self.model.inputs.get(name), self.inputs.get(name, SourceInput(None)))
             if not whens:
@@ -197,6 +194,8 @@ class _Builder:
             self.problems[name] = f"#invalid#{name}"
             flags.append((self.problems[name], exp.Is(this=exp.Paren(this=S.any_of(*(c for c, _ in whens))), expression=exp.true())))
             messages.append(S.case(whens))
+        if codes:
+            self.stage("#codes", codes)
         if not flags:
             return
         self.stage("#inputs", flags)

@@ -26,7 +26,7 @@ from engine.batch import BatchError, Summary, _check_header, _check_paths, _repl
 from engine.feel import values as V
 from engine.sql import values as S
 from engine.sql.expressions import SqlCompileError
-from engine.sql.files import ECHO, Cases, cases_relation, first_look, results_select
+from engine.sql.files import ECHO, Cases, cases_relation, lookup_suggestions, results_select, summary_select
 from engine.sql.query import DecisionQuery, decision_query
 from engine.sql.sources import typed_inputs
 
@@ -65,18 +65,18 @@ def run_spark(model: Model, decision: str, source: Path, target: Path, *, master
     view = f"dtable_cases_{uuid.uuid4().hex}"
     try:
         cases = read_cases(spark, model, decision, source, view)
-        look = first_look(lambda q: _first_row(spark.sql(q.sql("spark"))), model, decision, cases, _compiled)
-        query = _compiled(model, decision, cases, look.suggestions, [ROW])
+        suggestions = lookup_suggestions(lambda q: _first_row(spark.sql(q.sql("spark"))), model, cases)
+        query = _compiled(model, decision, cases, suggestions, [ROW])
         suffix = target.suffix.lower()
         results = spark.sql(results_select(query, cases, suffix, "spark", extra=[ROW]).sql("spark"))
         results = results.orderBy(ROW).drop(ROW)
         with _replacing(target) as temporary:
-            _write(results, temporary, suffix, cases.delimiter)
+            counts = _write(spark, results, temporary, suffix, cases.delimiter)
     finally:
         spark.catalog.dropTempView(view)
         if session is None:
             spark.stop()
-    rows, errors, no_rule = look.rows, look.errors, look.no_rule
+    rows, errors, no_rule = counts
     return Summary(target, rows, rows - errors, no_rule, errors - no_rule, time.perf_counter() - start)
 
 
@@ -127,8 +127,8 @@ def _first_row(frame: Any) -> tuple[Any, ...] | None:
     return tuple(rows[0]) if rows else None
 
 
-def _write(frame: Any, temporary: Path, suffix: str, delimiter: str) -> None:
-    """One part file, moved over the temporary (Spark writes a folder of them)."""
+def _write(spark: Any, frame: Any, temporary: Path, suffix: str, delimiter: str) -> tuple[int, int, int]:
+    """One part file, counted, then moved over the temporary (Spark skips hidden files, so count first)."""
     folder = temporary.with_name(temporary.name.lstrip(".") + ".spark")
     writer = frame.coalesce(1).write.mode("overwrite")
     if suffix == ".csv":
@@ -139,9 +139,20 @@ def _write(frame: Any, temporary: Path, suffix: str, delimiter: str) -> None:
         writer.option("ignoreNullFields", False).json(str(folder))
     try:
         (part,) = [p for p in folder.iterdir() if p.name.startswith("part-")]
+        view = f"dtable_results_{uuid.uuid4().hex}"
+        if suffix == ".csv":
+            written = spark.read.option("header", True).option("sep", delimiter).option("quote", '"').option("escape", '"').csv(str(part))  # fmt: skip
+        elif suffix == ".parquet":
+            written = spark.read.parquet(str(part))
+        else:
+            written = spark.read.json(str(part))
+        written.createOrReplaceTempView(view)
+        row = _first_row(spark.sql(summary_select(exp.Table(this=S.identifier(view))).sql("spark"))) or (0, 0, 0)
+        spark.catalog.dropTempView(view)
         os.replace(part, temporary)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 __all__ = ["run_spark", "spark_session"]
