@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -177,6 +178,12 @@ def outputs_of(path: Path) -> list[tuple[str, ...]]:
         return [tuple(r[o] for o in OUTPUTS) for r in rows]
 
 
+def rows_of(path: Path) -> Counter[tuple[str, ...]]:
+    """Each row's inputs and outputs, counted: for results whose row order is not the input's."""
+    with open(path, newline="", encoding="utf-8") as file:
+        return Counter(tuple(r[k] for k in (*INPUTS, *OUTPUTS)) for r in csv.DictReader(file))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -209,7 +216,9 @@ def main() -> None:
         if not args.no_spark:
             checks["spark CSV == python CSV, byte for byte"] = (tmp / "spark.csv").read_bytes() == python_bytes
         compiled = outputs_of(tmp / "duckdb.csv")
-        checks["hand-written query == compiled query, all 7 outputs, every row"] = outputs_of(tmp / "handwritten.csv") == compiled
+        # DuckDB turns the hand-written IN lists into joins, which do not keep the input's row order:
+        # its rows are compared as (inputs, outputs) pairs, every one of them counted.
+        checks["hand-written query == compiled query, inputs and all 7 outputs of every row (its order differs)"] = rows_of(tmp / "handwritten.csv") == rows_of(tmp / "duckdb.csv")  # fmt: skip
         checks["polars == compiled query, all 7 outputs, every row"] = outputs_of(tmp / "polars.csv") == compiled
         as_csv = tmp / "parquet-as.csv"
         duckdb.connect().execute(f"COPY (SELECT * FROM read_parquet('{tmp / 'duckdb.parquet'}')) TO '{as_csv}' (FORMAT csv, HEADER true)")

@@ -3,6 +3,8 @@
 -- `cases` (all columns text, as read_csv(all_varchar) gives them) and gives the
 -- seven outputs; an analyst's version checks nothing and explains nothing, so
 -- rows the rulebook cannot decide (no rule, invalid input) get null outputs.
+-- DuckDB turns its longer IN lists into joins, which give the rows back in another
+-- order than the file's: bench_sql.py compares them as (inputs, outputs) pairs.
 WITH r AS (
     SELECT *,
         CASE
