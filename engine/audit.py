@@ -27,8 +27,9 @@ import duckdb
 from sqlglot import exp
 
 from engine.api import Model
-from engine.batch import BatchError, _replacing
+from engine.batch import BatchError
 from engine.feel import values as V
+from engine.files import replacing
 from engine.inputs import InputSpec
 from engine.sql import values as S
 from engine.sql.duckdb_engine import _table_function
@@ -137,7 +138,7 @@ def audit(model: Model, decision: str, source: Path, target: Path, mapping: Mapp
             raise BatchError(f"decision `{decision}` cannot run on SQL engines: {error}") from None
         con.execute(f"CREATE TEMP TABLE results AS {_compared(query.tree, registered, outputs, query.categories).sql('duckdb')}")
         summary = _summary(con, outputs)
-        with _replacing(target) as temporary:
+        with replacing(target) as temporary:
             lines = _write(con, cases, outputs, temporary, target.suffix.lower())
     except duckdb.Error as error:
         raise BatchError(f"{source}: DuckDB could not read or evaluate it: {str(error).strip().splitlines()[0]}") from None

@@ -5,7 +5,7 @@ inputs as ``dtable batch`` does (:mod:`engine.sql.sources`), evaluates the
 decision's query and writes CSV, Parquet or JSONL itself, streaming and in
 parallel, with its own progress bar. The promises of ``dtable batch`` hold:
 the cases file is never written, the results replace the target only when
-complete (:func:`engine.batch._replacing`), and a row that cannot be decided
+complete (:func:`engine.files.replacing`), and a row that cannot be decided
 carries its message in ``error``.
 
 One look-up runs before the query: the distinct texts that are not allowed
@@ -26,8 +26,9 @@ import duckdb
 from sqlglot import exp
 
 from engine.api import Model
-from engine.batch import BatchError, Summary, _check_header, _check_paths, _replacing, _unknown
+from engine.batch import BatchError, Summary, _check_header, _check_paths, _unknown
 from engine.feel import values as V
+from engine.files import replacing
 from engine.sql import values as S
 from engine.sql.expressions import SqlCompileError
 from engine.sql.files import ECHO, Cases, cases_relation, lookup_suggestions, results_select, summary_select
@@ -59,7 +60,7 @@ def run_duckdb(model: Model, decision: str, source: Path, target: Path, *, progr
         query = compiled(model, decision, cases, suggestions)
         suffix = target.suffix.lower()
         writer = results_select(query, cases, suffix)
-        with _replacing(target) as temporary:
+        with replacing(target) as temporary:
             con.execute(copy_statement(writer, temporary, suffix, cases.delimiter))
             # Read back, not evaluated twice: a scan of the results costs less than a second evaluation.
             counts = con.execute(summary_select(_results_reader(temporary, suffix, cases.delimiter)).sql("duckdb")).fetchone()

@@ -22,8 +22,9 @@ from typing import Any
 from sqlglot import exp
 
 from engine.api import Model
-from engine.batch import BatchError, Summary, _check_header, _check_paths, _replacing, _unknown
+from engine.batch import BatchError, Summary, _check_header, _check_paths, _unknown
 from engine.feel import values as V
+from engine.files import replacing
 from engine.sql import values as S
 from engine.sql.expressions import SqlCompileError
 from engine.sql.files import ECHO, Cases, cases_relation, lookup_suggestions, results_select, summary_select
@@ -70,7 +71,7 @@ def run_spark(model: Model, decision: str, source: Path, target: Path, *, master
         suffix = target.suffix.lower()
         results = spark.sql(results_select(query, cases, suffix, "spark", extra=[ROW]).sql("spark"))
         results = results.orderBy(ROW).drop(ROW)
-        with _replacing(target) as temporary:
+        with replacing(target) as temporary:
             counts = _write(spark, results, temporary, suffix, cases.delimiter)
     finally:
         spark.catalog.dropTempView(view)
