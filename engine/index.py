@@ -31,7 +31,14 @@ Lookup = Callable[[Any], int]
 Validate = Callable[[Any], Any]
 
 _NUMBER_CLASSES = frozenset({int, Decimal})
-_FAST_CLASS = {V.STRING: frozenset({str}), V.NUMBER: _NUMBER_CLASSES, V.DATE: frozenset({_dt.date})}
+# Classes whose category is known from the class alone (a datetime may be local or zoned: slow path).
+_FAST_CLASS = {
+    V.STRING: frozenset({str}),
+    V.NUMBER: _NUMBER_CLASSES,
+    V.DATE: frozenset({_dt.date}),
+    V.DT_DURATION: frozenset({_dt.timedelta}),
+    V.YM_DURATION: frozenset({V.YearsMonths}),
+}
 
 
 class _Ordered:
@@ -170,7 +177,7 @@ class ColumnIndex:
             table = ordered.point_masks()
             table[None] = self.flat[V.NULL]
             between = ordered.between
-            fast_classes = _FAST_CLASS[present[0]]
+            fast_classes = _FAST_CLASS.get(present[0], frozenset())
             validate = self.validate
             if validate is None:
                 get = table.get
@@ -190,7 +197,7 @@ class ColumnIndex:
             return _dict_lookup(self._trusted(table), slow)
         if len(present) == 1 and self._category_valid(present[0]):
             ordered = self.ordered[present[0]]
-            fast_classes = _FAST_CLASS[present[0]]
+            fast_classes = _FAST_CLASS.get(present[0], frozenset())
             points, masks = ordered.points, ordered.masks
             count = len(points)
 

@@ -229,8 +229,12 @@ def test_an_empty_expression_cell():
 
 
 def test_calling_something_that_is_not_a_function():
-    error = syntax_error("1(2)", parse_expression)
-    assert error.message == "only a function can be called with `(…)`"
+    # A workbook cell: a syntax error (DT001), found when compiling in strict mode.
+    with pytest.raises(FeelSyntaxError) as caught:
+        compile_expression(parse_expression("x + 1(2)"))
+    assert (caught.value.message, caught.value.column) == ("only a function can be called with `(…)`", 5)
+    # In a DMN model the call is null (with a warning), as DMN says.
+    assert compile_expression(parse_expression('"abs"(-1)'), strict=False).evaluate({}) is None
 
 
 def test_not_is_only_allowed_around_a_whole_cell():

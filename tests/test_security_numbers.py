@@ -98,7 +98,7 @@ def test_integer_arithmetic_stays_in_decimal128(tmp_path):
 @pytest.mark.parametrize(
     "cell, value",
     [
-        ("9 ** 9 ** 9", None),  # 9 ** 387,420,489
+        ("9 ** (9 ** 9)", None),  # 9 ** 387,420,489 (`**` is left-associative: 9 ** 9 ** 9 is (9 ** 9) ** 9)
         ("floor(" + "9" * 3990 + ".5)", Decimal("1.000000000000000000000000000000000E+3990")),
         ("ceiling(-" + "9" * 3980 + ".5)", Decimal("-1.000000000000000000000000000000000E+3980")),
         ("sum(" + ", ".join(["9" * 1000] * 3) + ")", Decimal("3.000000000000000000000000000000000E+1000")),

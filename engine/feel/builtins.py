@@ -1,208 +1,308 @@
-"""FEEL-lite built-in functions.
+"""The one registry of FEEL's built-in functions (DMN 1.5 §10.3.4).
 
-Each takes FEEL values and returns a FEEL value; a wrong argument type gives
-null (FEEL's rule), never an exception. The table is immutable and shared.
+Each function is declared once, in :mod:`engine.feel.library`, with its
+signatures: parameter names (for named arguments), FEEL types and an
+implementation. Everything else derives from this registry: arity checks
+and overload choice in the compiler, the multi-word names the lexer joins,
+the README's list and the lint messages.
+
+Calling convention: an implementation receives FEEL values that already
+conform to its declared types (null only where the type is ``Any``), and
+returns a FEEL value, or a :class:`Problem` when the call is meaningless
+(a warning then travels with the null result).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import decimal
-from collections.abc import Callable
-from decimal import Decimal
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from engine.feel import values as V
 
 
-def _is_number(x: Any) -> bool:
-    return V.category(x) == V.NUMBER
+@dataclass(frozen=True)
+class Problem:
+    """Why a call gives null, for the warning attached to the result."""
+
+    message: str
 
 
-def _items(args: tuple) -> list | None:
-    """min/max/sum/count take a list, or their arguments as one."""
-    if len(args) == 1 and isinstance(args[0], list):
-        return args[0]
-    return list(args)
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str = "Any"  # a FEEL type name, or several joined by " or "
+    optional: bool = False
+    variadic: bool = False
 
 
-def string_length(s: Any) -> Any:
-    return len(s) if isinstance(s, str) else None
+@dataclass(frozen=True)
+class Overload:
+    params: tuple[Param, ...]
+    implementation: Callable[..., Any]
 
+    @property
+    def low(self) -> int:
+        return sum(1 for p in self.params if not p.optional and not p.variadic)
 
-def substring(s: Any, start: Any, length: Any = None) -> Any:
-    # FEEL positions are 1-based; a negative start counts from the end.
-    if not isinstance(s, str) or not _is_number(start) or (length is not None and not _is_number(length)):
-        return None
-    begin = int(start)
-    if begin == 0:
-        return None
-    index = begin - 1 if begin > 0 else len(s) + begin
-    if length is None:
-        return s[max(index, 0) :]
-    return s[max(index, 0) : max(index, 0) + int(length)]
+    @property
+    def high(self) -> int | None:
+        return None if any(p.variadic for p in self.params) else len(self.params)
 
+    def takes(self, count: int) -> bool:
+        high = self.high
+        return count >= self.low and (high is None or count <= high)
 
-def upper_case(s: Any) -> Any:
-    return s.upper() if isinstance(s, str) else None
-
-
-def lower_case(s: Any) -> Any:
-    return s.lower() if isinstance(s, str) else None
-
-
-def _string_pair(fn: Callable[[str, str], Any]) -> Callable[[Any, Any], Any]:
-    def apply(s: Any, t: Any) -> Any:
-        if not isinstance(s, str) or not isinstance(t, str):
+    def order(self, named: Sequence[str]) -> tuple[int, ...] | None:
+        """For named arguments: each parameter's index among them (-1: absent), or None if they don't fit."""
+        positions = {name: i for i, name in enumerate(named)}
+        if len(positions) != len(named) or any(n not in {p.name for p in self.params} for n in named):
             return None
-        return fn(s, t)
+        # DMN: a parameter left out of a named call is bound to null.
+        return tuple(positions.get(p.name, -1) for p in self.params)
 
-    return apply
+    def signature(self) -> str:
+        def one(p: Param) -> str:
+            text = p.name + ("…" if p.variadic else "")
+            return f"[{text}]" if p.optional else text
 
-
-def _substring_before(s: str, t: str) -> str:
-    index = s.find(t)
-    return "" if index < 0 else s[:index]
-
-
-def _substring_after(s: str, t: str) -> str:
-    index = s.find(t)
-    return "" if index < 0 else s[index + len(t) :]
+        return "(" + ", ".join(one(p) for p in self.params) + ")"
 
 
-def _abs(n: Any) -> Any:
-    if not _is_number(n):
+@dataclass(frozen=True)
+class Builtin:
+    name: str
+    overloads: tuple[Overload, ...]
+    group: str = ""
+    #: False for now() and today(): never folded into a constant.
+    deterministic: bool = True
+
+    def call(self, *args: Any) -> Any:
+        """Call with positional FEEL values, as the evaluator's aggregations do; null on a problem."""
+        result = invoke(self, [o for o in self.overloads if o.takes(len(args))], list(args))
+        return None if isinstance(result, Problem) else result
+
+    def arity(self) -> tuple[int, int | None]:
+        low = min(o.low for o in self.overloads)
+        highs = [o.high for o in self.overloads]
+        return low, (None if None in highs else max(h for h in highs if h is not None))
+
+    def usage(self) -> str:
+        return " or ".join(self.name + o.signature() for o in self.overloads)
+
+
+def signature(text: str, implementation: Callable[..., Any]) -> Overload:
+    """``"string: string, start position: number, length?: number"`` → an Overload.
+
+    ``name?`` is optional, ``name...`` takes the remaining arguments.
+    """
+    params = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, type_name = part.partition(":")
+        name, type_name = name.strip(), (type_name.strip() or "Any")
+        optional = name.endswith("?")
+        variadic = name.endswith("...")
+        params.append(Param(name.rstrip("?.").strip(), type_name, optional, variadic))
+    return Overload(tuple(params), implementation)
+
+
+def builtin(name: str, *overloads: Overload, group: str = "", deterministic: bool = True) -> Builtin:
+    return Builtin(name, tuple(overloads), group, deterministic)
+
+
+# ---------------------------------------------------------------- types
+
+
+_TYPE_CATEGORIES: dict[str, frozenset[str]] = {
+    "number": frozenset({V.NUMBER}),
+    "string": frozenset({V.STRING}),
+    "boolean": frozenset({V.BOOLEAN}),
+    "date": frozenset({V.DATE}),
+    "time": frozenset({V.TIME, V.TIME_UTC}),
+    "date and time": frozenset({V.DATE_TIME, V.DATE_TIME_UTC}),
+    "days and time duration": frozenset({V.DT_DURATION}),
+    "years and months duration": frozenset({V.YM_DURATION}),
+    "duration": frozenset({V.DT_DURATION, V.YM_DURATION}),
+    "list": frozenset({V.LIST}),
+    "context": frozenset({V.CONTEXT}),
+    "range": frozenset({V.RANGE}),
+    "function": frozenset({V.FUNCTION}),
+}
+
+
+@functools.lru_cache(maxsize=256)
+def categories_of(type_text: str) -> frozenset[str] | None:
+    """The value categories a parameter type accepts (None: any value, null included)."""
+    if type_text == "Any":
         return None
-    return abs(n) if n.__class__ is int else V.DECIMAL128.abs(n)
+    found: set[str] = set()
+    for part in type_text.split(" or "):
+        found |= _TYPE_CATEGORIES[part.strip()]
+    return frozenset(found)
 
 
-def _rounding(mode: str) -> Callable[[Any], Any]:
-    """floor / ceiling inside decimal128: never builds the integer of a huge decimal."""
+def conform(params: Sequence[Param], args: list[Any]) -> list[Any] | Problem | None:
+    """Arguments fitted to the parameters' types, None for a null where a value is needed.
 
-    def apply(n: Any) -> Any:
-        if not _is_number(n):
+    A singleton list is unwrapped where the parameter is not a list, and a
+    single value wrapped where it is (DMN's implicit conversions).
+    """
+    fitted = list(args)
+    for index, value in enumerate(fitted):
+        param = params[min(index, len(params) - 1)]
+        wanted = categories_of(param.type)
+        if wanted is None:
+            continue
+        if value is None:
             return None
-        if n.__class__ is int:
-            return n
-        return V.whole(Decimal(n).to_integral_value(mode, V.DECIMAL128))
+        cat = V.category(value)
+        if cat in wanted:
+            continue
+        if cat == V.LIST and len(value) == 1 and V.category(value[0]) in wanted:
+            fitted[index] = value[0]
+            continue
+        if V.LIST in wanted:
+            # DMN's implicit "to singleton list" conversion.
+            fitted[index] = [value]
+            continue
+        return Problem(f"expects {param.type} as `{param.name}`, not {V.type_name(value)} {_short(value)}")
+    return fitted
 
-    return apply
+
+def _short(value: Any) -> str:
+    text = V.describe(value)
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
-_floor = _rounding(decimal.ROUND_FLOOR)
-_ceiling = _rounding(decimal.ROUND_CEILING)
-
-
-def _extreme(pick: Callable[[list], Any]) -> Callable[..., Any]:
-    """min or max over values of one ordered category; null otherwise."""
-
-    def apply(*args: Any) -> Any:
-        items = _items(args)
-        if not items or len({V.category(x) for x in items}) != 1 or V.category(items[0]) not in V.ORDERED:
+def invoke(function: Builtin, candidates: Sequence[Overload], args: list[Any]) -> Any:
+    """Call the first candidate overload whose types the arguments fit."""
+    first_problem: Problem | None = None
+    for overload in candidates:
+        fitted = conform(overload.params, args)
+        if fitted is None:
             return None
-        return pick(items)
-
-    return apply
-
-
-_min = _extreme(min)
-_max = _extreme(max)
-
-
-def _sum(*args: Any) -> Any:
-    items = _items(args)
-    if items is None or not all(_is_number(x) for x in items):
-        return None
-    if all(x.__class__ is int for x in items):
-        return V.feel_number(sum(items))
-    total: Any = 0
-    try:
-        for x in items:
-            total = V.DECIMAL128.add(total, x)
-    except decimal.Overflow:
-        return None  # past decimal128, as every number operation
-    return total
+        if isinstance(fitted, Problem):
+            first_problem = first_problem or fitted
+            continue
+        try:
+            return overload.implementation(*fitted)
+        except (ArithmeticError, ValueError, OverflowError, TypeError, RecursionError) as error:
+            return Problem(f"`{function.name}` failed: {error}")
+    if first_problem is None:
+        return Problem(f"`{function.name}` cannot take {len(args)} arguments")
+    return Problem(f"`{function.name}` {first_problem.message}")
 
 
-def _count(*args: Any) -> Any:
-    items = _items(args)
-    return len(items) if items is not None else None
+# ---------------------------------------------------------------- the registry
 
 
-def date(text: Any, month: Any = None, day: Any = None) -> Any:
-    """``date("2026-01-31")`` or ``date(2026, 1, 31)``; null if invalid."""
-    try:
-        if month is None and isinstance(text, str):
-            return _dt.date.fromisoformat(text.strip())
-        if all(_is_number(x) for x in (text, month, day)):
-            return _dt.date(int(text), int(month), int(day))
-    except (ValueError, OverflowError):
-        return None
-    return None
+@functools.lru_cache(maxsize=1)
+def registry() -> Mapping[str, Builtin]:
+    from engine.feel.library import ALL
+
+    table: dict[str, Builtin] = {}
+    for function in ALL:
+        assert function.name not in table, f"built-in `{function.name}` declared twice"
+        table[function.name] = function
+    return MappingProxyType(table)
 
 
-def _string(x: Any) -> Any:
-    if x is None or isinstance(x, str):
-        return x
-    if isinstance(x, _dt.date):
-        return x.isoformat()
-    return V.describe(x)
+def lookup(name: str) -> Builtin | None:
+    return registry().get(name)
 
 
-def _number(text: Any) -> Any:
-    if not isinstance(text, str):
-        return None
-    return V.parse_number(text.strip().replace(",", "."))
+def is_builtin(name: str) -> bool:
+    return name in registry()
 
 
-BUILTINS: "MappingProxyType[str, Callable[..., Any]]" = MappingProxyType(
-    {
-        "string length": string_length,
-        "substring": substring,
-        "upper case": upper_case,
-        "lower case": lower_case,
-        "contains": _string_pair(lambda s, t: t in s),
-        "starts with": _string_pair(str.startswith),
-        "ends with": _string_pair(str.endswith),
-        "substring before": _string_pair(_substring_before),
-        "substring after": _string_pair(_substring_after),
-        "abs": _abs,
-        "floor": _floor,
-        "ceiling": _ceiling,
-        "min": _min,
-        "max": _max,
-        "sum": _sum,
-        "count": _count,
-        "date": date,
-        "string": _string,
-        "number": _number,
-    }
+#: Names with spaces that are not functions: properties, range keys, type names.
+_OTHER_MULTIWORD = (
+    "time offset",
+    "start included",
+    "end included",
+    "days and time duration",
+    "years and months duration",
+    "date and time",
 )
 
-#: How many arguments each built-in takes (min, max); None = any number.
-ARITY: "MappingProxyType[str, tuple[int, int | None]]" = MappingProxyType(
-    {
-        "string length": (1, 1),
-        "substring": (2, 3),
-        "upper case": (1, 1),
-        "lower case": (1, 1),
-        "contains": (2, 2),
-        "starts with": (2, 2),
-        "ends with": (2, 2),
-        "substring before": (2, 2),
-        "substring after": (2, 2),
-        "abs": (1, 1),
-        "floor": (1, 1),
-        "ceiling": (1, 1),
-        "min": (1, None),
-        "max": (1, None),
-        "sum": (1, None),
-        "count": (1, None),
-        "date": (1, 3),
-        "string": (1, 1),
-        "number": (1, 1),
-    }
+
+def multiword_names() -> tuple[str, ...]:
+    """Every built-in name made of several tokens: function, parameter, property and type names."""
+    found: list[str] = []
+    for function in registry().values():
+        found.append(function.name)
+        for overload in function.overloads:
+            found.extend(p.name for p in overload.params)
+    found.extend(_OTHER_MULTIWORD)
+    return tuple(dict.fromkeys(n for n in found if len(n.split()) > 1 or not n.isidentifier()))
+
+
+def by_group() -> dict[str, list[Builtin]]:
+    """Built-ins grouped as the README lists them."""
+    groups: dict[str, list[Builtin]] = {}
+    for function in registry().values():
+        groups.setdefault(function.group, []).append(function)
+    return groups
+
+
+def _implementations(functions: Iterable[Builtin]) -> dict[str, Callable[..., Any]]:
+    return {f.name: f.call for f in functions}
+
+
+class _Lazy(Mapping[str, Any]):
+    """A read-only view built on first use (the library imports values, which imports nothing back)."""
+
+    def __init__(self, build: Callable[[], Mapping[str, Any]]) -> None:
+        self._build = build
+
+    @functools.cached_property
+    def _table(self) -> Mapping[str, Any]:
+        return self._build()
+
+    def __getitem__(self, key: str) -> Any:
+        return self._table[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+#: name -> plain callable over positional FEEL values (null on a problem).
+BUILTINS: Mapping[str, Callable[..., Any]] = _Lazy(lambda: MappingProxyType(_implementations(registry().values())))
+#: name -> (fewest, most) arguments; None = any number.
+ARITY: Mapping[str, tuple[int, int | None]] = _Lazy(
+    lambda: MappingProxyType({f.name: f.arity() for f in registry().values()})
 )
 
-__all__ = ["BUILTINS", "ARITY", "Decimal"]
+
+_GROUP_TITLES = {
+    "conversion": "Conversion",
+    "boolean": "Boolean",
+    "string": "String",
+    "list": "List",
+    "numeric": "Numeric",
+    "temporal": "Date and time",
+    "range": "Range",
+    "context": "Context",
+}
+
+
+def markdown_list() -> str:
+    """The README's list of built-ins, one line per group, derived from the registry."""
+
+    def parameters(overload: Overload) -> str:
+        return ", ".join(p.name + ("..." if p.variadic else "") + ("?" if p.optional else "") for p in overload.params)
+
+    lines = []
+    groups = by_group()
+    for group, title in _GROUP_TITLES.items():
+        uses = []
+        for function in groups.get(group, []):
+            shapes = list(dict.fromkeys(parameters(o) for o in function.overloads))
+            uses.append(f"`{function.name}(" + ") / (".join(shapes) + ")`")
+        lines.append(f"- **{title}:** " + " · ".join(uses))
+    return "\n".join(lines)

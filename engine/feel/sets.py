@@ -7,8 +7,9 @@ analyser both work from conditions, so they never have to run a cell to
 know what it accepts.
 
 Sets are unions of :class:`Span` over the category's total order (numbers,
-strings, dates; booleans with ``false < true``). Categories without an order
-(null, lists, contexts, foreign values) are either full or empty.
+strings, dates, times, dates and times, durations; booleans with ``false <
+true``). Categories without an order (null, lists, contexts, ranges,
+functions, foreign values) are either full or empty.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from typing import Any
 from engine.feel import values as V
 
 #: Every category a value can fall into; a condition maps each to a set.
-CATEGORIES = (V.NULL, V.BOOLEAN, V.NUMBER, V.STRING, V.DATE, V.LIST, V.CONTEXT, V.OTHER)
+CATEGORIES = (
+    V.NULL, V.BOOLEAN, V.NUMBER, V.STRING, V.DATE, V.TIME, V.TIME_UTC, V.DATE_TIME, V.DATE_TIME_UTC,
+    V.DT_DURATION, V.YM_DURATION, V.LIST, V.CONTEXT, V.RANGE, V.FUNCTION, V.OTHER,
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

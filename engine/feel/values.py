@@ -1,10 +1,19 @@
-"""FEEL-lite values: categories, three-valued equality and ordering.
+"""FEEL values: categories, three-valued equality and ordering.
 
 Numbers are exact: ``int`` and ``decimal.Decimal`` (floats are converted with
 ``to_feel`` at the boundary). ``None`` is FEEL's null. A comparison with null,
 or across categories, is null: the caller decides what null means (for a
 rule, "does not match").
+
+Temporal values are Python's own: ``datetime.date``, ``datetime.time`` and
+``datetime.datetime`` (with a ``datetime.timezone`` offset or a
+``zoneinfo.ZoneInfo`` zone, or local), ``datetime.timedelta`` for days and
+time durations; years and months durations are :class:`YearsMonths`. A
+local date and time and one with a UTC form are different categories: they
+compare as null, as XML Schema leaves their order undetermined, which also
+keeps every category totally ordered for the index.
 """
+
 
 from __future__ import annotations
 
@@ -12,6 +21,8 @@ import datetime as _dt
 import decimal
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,12 +33,60 @@ BOOLEAN = "boolean"
 NUMBER = "number"
 STRING = "string"
 DATE = "date"
+TIME = "time"
+TIME_UTC = "time with offset"
+DATE_TIME = "date and time"
+DATE_TIME_UTC = "date and time with offset"
+DT_DURATION = "days and time duration"
+YM_DURATION = "years and months duration"
 LIST = "list"
 CONTEXT = "context"
+RANGE = "range"
+FUNCTION = "function"
 OTHER = "other"
 
 #: Categories whose values are totally ordered, so ``<`` and intervals apply.
-ORDERED = frozenset({NUMBER, STRING, DATE})
+ORDERED = frozenset({NUMBER, STRING, DATE, TIME, TIME_UTC, DATE_TIME, DATE_TIME_UTC, DT_DURATION, YM_DURATION})
+TEMPORAL = frozenset({DATE, TIME, TIME_UTC, DATE_TIME, DATE_TIME_UTC, DT_DURATION, YM_DURATION})
+
+
+@dataclass(frozen=True, order=True)
+class YearsMonths:
+    """A years and months duration, as its total number of months."""
+
+    months: int
+
+    def __str__(self) -> str:
+        from engine.feel.temporal import format_years_months
+
+        return format_years_months(self)
+
+
+@dataclass(frozen=True)
+class Range:
+    """A range value: ``[1..10]``, ``< 5`` (start None = unbounded below)."""
+
+    start: Any
+    start_included: bool
+    end: Any
+    end_included: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Function:
+    """A FEEL function value: a function literal, a BKM, a decision service, a built-in.
+
+    ``invoke`` takes the arguments by parameter name. ``types`` optionally
+    holds each parameter's type name (None: any), checked before the call.
+    """
+
+    parameters: tuple[str, ...]
+    invoke: Callable[[Mapping[str, Any]], Any]
+    name: str = ""
+    types: tuple[Any, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"Function({self.name or 'anonymous'}({', '.join(self.parameters)}))"
 #: The declared column types an analyst may write in a ``Type`` row.
 TYPES = (STRING, NUMBER, BOOLEAN, DATE)
 
@@ -39,9 +98,13 @@ _CATEGORY_OF_CLASS: dict[type, str] = {
     float: NUMBER,
     str: STRING,
     _dt.date: DATE,
+    _dt.timedelta: DT_DURATION,
+    YearsMonths: YM_DURATION,
     list: LIST,
     tuple: LIST,
     dict: CONTEXT,
+    Range: RANGE,
+    Function: FUNCTION,
 }
 
 
@@ -50,9 +113,10 @@ def category(value: Any) -> str:
     found = _CATEGORY_OF_CLASS.get(value.__class__)
     if found is not None:
         return found
-    # datetime is a date subclass, but FEEL-lite has no date-and-time.
     if isinstance(value, _dt.datetime):
-        return OTHER
+        return DATE_TIME if value.utcoffset() is None else DATE_TIME_UTC
+    if isinstance(value, _dt.time):
+        return TIME if value.utcoffset() is None else TIME_UTC
     for cls, cat in _CATEGORY_OF_CLASS.items():
         if cls is not type(None) and isinstance(value, cls):
             return cat
@@ -121,6 +185,32 @@ def out_of_range(value: Any) -> bool:
 MAX_VALUE_DEPTH = 64
 
 
+#: FEEL's type name of each category, for `instance of` and messages.
+TYPE_NAMES = {
+    NULL: "Null",
+    BOOLEAN: "boolean",
+    NUMBER: "number",
+    STRING: "string",
+    DATE: "date",
+    TIME: "time",
+    TIME_UTC: "time",
+    DATE_TIME: "date and time",
+    DATE_TIME_UTC: "date and time",
+    DT_DURATION: "days and time duration",
+    YM_DURATION: "years and months duration",
+    LIST: "list",
+    CONTEXT: "context",
+    RANGE: "range",
+    FUNCTION: "function",
+    OTHER: "Any",
+}
+
+
+def type_name(value: Any) -> str:
+    """FEEL's name for the type of a value: ``number``, ``date and time`` …"""
+    return TYPE_NAMES[category(value)]
+
+
 def to_feel(value: Any) -> Any:
     """Normalise a Python value to FEEL-lite's representation.
 
@@ -172,15 +262,31 @@ def equals(a: Any, b: Any) -> bool | None:
     if ca == LIST:
         if len(a) != len(b):
             return False
-        result: bool | None = True
-        for x, y in zip(a, b):
-            same = equals(x, y)
-            if same is False:
-                return False
-            if same is None:
-                result = None
-        return result
+        return _all_equal(zip(a, b))
+    if ca == CONTEXT:
+        if a.keys() != b.keys():
+            return False
+        return _all_equal((a[k], b[k]) for k in a)
+    if ca == RANGE:
+        if a.start_included != b.start_included or a.end_included != b.end_included:
+            return False
+        return _all_equal(((a.start, b.start), (a.end, b.end)))
+    if ca == FUNCTION:
+        return a is b
+    if ca == TIME_UTC:
+        return _utc_seconds(a) == _utc_seconds(b)
     return a == b
+
+
+def _all_equal(pairs: Any) -> bool | None:
+    result: bool | None = True
+    for x, y in pairs:
+        same = equals(x, y)
+        if same is False:
+            return False
+        if same is None:
+            result = None
+    return result
 
 
 def compare(a: Any, b: Any) -> int | None:
@@ -190,7 +296,14 @@ def compare(a: Any, b: Any) -> int | None:
     ca = category(a)
     if ca not in ORDERED or ca != category(b):
         return None
+    if ca == TIME_UTC:
+        a, b = _utc_seconds(a), _utc_seconds(b)
     return -1 if a < b else (1 if a > b else 0)
+
+
+def _utc_seconds(t: _dt.time) -> float:
+    offset = t.utcoffset() or _dt.timedelta()
+    return (t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6 - offset.total_seconds()) % 86400
 
 
 def describe(value: Any) -> str:
@@ -212,7 +325,14 @@ def describe(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(describe(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {describe(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_key(k)}: {describe(v)}" for k, v in value.items()) + "}"
+    cat = category(value)
+    if cat in TEMPORAL:
+        from engine.feel.temporal import format_temporal
+
+        return f'@"{format_temporal(value)}"'
+    if cat == RANGE:
+        return describe_range(value)
     return str(value)
 
 
@@ -254,6 +374,27 @@ _NAMED_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 def _escape_control(found: re.Match[str]) -> str:
     char = found.group()
     return _NAMED_ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+
+def describe_range(value: Range) -> str:
+    if value.start is None and value.end is not None:
+        return ("<= " if value.end_included else "< ") + describe(value.end)
+    if value.end is None and value.start is not None:
+        return (">= " if value.start_included else "> ") + describe(value.start)
+    return (
+        ("[" if value.start_included else "(")
+        + describe(value.start)
+        + ".."
+        + describe(value.end)
+        + ("]" if value.end_included else ")")
+    )
+
+
+def _key(key: str) -> str:
+    """A context key as FEEL text: bare when it is a plain name, else quoted."""
+    if key and (key[0].isalpha() or key[0] == "_") and all(c.isalnum() or c == "_" for c in key):
+        return key
+    return describe(key)
 
 
 def format_number(value: Decimal | int) -> str:
@@ -303,8 +444,14 @@ def to_json(value: Any) -> Any:
             return int(number)
         as_float = float(number)
         return as_float if as_float not in (float("inf"), float("-inf")) else format_number(number)
-    if isinstance(value, _dt.date):
-        return value.isoformat()
+    if category(value) in TEMPORAL:
+        from engine.feel.temporal import format_temporal
+
+        return format_temporal(value)
+    if isinstance(value, Range):
+        return describe_range(value)
+    if isinstance(value, Function):
+        return repr(value)
     if isinstance(value, list):
         return [to_json(v) for v in value]
     if isinstance(value, dict):
