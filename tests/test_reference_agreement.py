@@ -83,11 +83,17 @@ def table_and_inputs(draw: st.DrawFn, policy: str) -> dict[str, Any]:
 
 
 def typed(value: Any) -> Any:
-    """``value`` with every leaf tagged by its class, so True and 1 never compare equal."""
+    """``value`` with every leaf tagged by its kind, so True and 1 never compare equal.
+
+    FEEL has one number type: ``1`` and ``1.0`` are the same number, whichever
+    Python class carries it (the built-in ``sum`` normalises, Python's does not).
+    """
     if isinstance(value, dict):
         return {k: typed(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [typed(v) for v in value]
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return ("number", value)
     return (type(value).__name__, value)
 
 
