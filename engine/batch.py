@@ -95,7 +95,7 @@ def run_batch(
     ``target`` is never one of the files read (``source``, the workbooks)
     nor a workbook inside a folder of ``tables``. ``engine`` is ``python``
     (this module), ``duckdb`` or ``spark`` (the decision compiled to SQL,
-    :mod:`engine.sql`; they write CSV text as it is, as ``csv_raw`` does).
+    :mod:`engine.sql`); every engine guards CSV text against formulas unless ``csv_raw``).
 
     Raises :class:`BatchError` for bad paths, formats and columns, and for a
     decision SQL cannot run, :class:`~engine.errors.LoadError` for a broken
@@ -113,11 +113,11 @@ def run_batch(
     if engine == "duckdb":
         from engine.sql.duckdb_engine import run_duckdb
 
-        return run_duckdb(model, decision, Path(source), Path(target), progress=progress)
+        return run_duckdb(model, decision, Path(source), Path(target), progress=progress, csv_raw=csv_raw)
     if engine == "spark":
         from engine.sql.spark_engine import run_spark
 
-        return run_spark(model, decision, Path(source), Path(target), master=spark_master, progress=progress)
+        return run_spark(model, decision, Path(source), Path(target), master=spark_master, progress=progress, csv_raw=csv_raw)
     return evaluate_file(model, decision, source, target, progress=progress, csv_raw=csv_raw)
 
 

@@ -106,6 +106,21 @@ def test_csv_raw_writes_values_as_they_are(rulebook, tmp_path):
         assert list(csv.reader(file))[1] == ["b", "+1", HYPERLINK, ""]
 
 
+@pytest.mark.parametrize("raw", [False, True], ids=["guarded", "csv-raw"])
+def test_the_duckdb_engine_guards_formulas_as_the_python_engine_does(rulebook, tmp_path, raw):
+    source = cases(tmp_path / "cases.csv", "b", "c", "=1+1", "-", "+x", "a")
+    written = {}
+    for engine in ("python", "duckdb"):
+        target = tmp_path / f"{engine}.csv"
+        flags = ["--csv-raw"] if raw else []
+        run = dtable_here("batch", str(rulebook), "-d", "d", "--in", str(source), "--out", str(target), "--no-progress", "--engine", engine, *flags)  # fmt: skip
+        assert run.returncode == 1, run.stderr
+        written[engine] = target.read_bytes()
+    assert written["duckdb"] == written["python"]
+    rows = list(csv.reader(written["duckdb"].decode("utf-8").splitlines(keepends=True)))
+    assert rows[1] == (["b", "+1", HYPERLINK, ""] if raw else ["b", "'+1", "'" + HYPERLINK, ""])
+
+
 def test_text_that_looks_like_a_number_is_defused_too():
     assert csv_safe("-5") == "'-5"  # a text cell; numbers the engine computed are written as numbers
     assert csv_safe("läkare") == "läkare" and csv_safe("") == ""

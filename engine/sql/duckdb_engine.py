@@ -45,7 +45,7 @@ _CATEGORY_OF_TYPE = {
 }  # fmt: skip
 
 
-def run_duckdb(model: Model, decision: str, source: Path, target: Path, *, progress: bool = False) -> Summary:
+def run_duckdb(model: Model, decision: str, source: Path, target: Path, *, progress: bool = False, csv_raw: bool = False) -> Summary:
     """Evaluate ``decision`` for every case in ``source`` into ``target`` on DuckDB."""
     source, target = Path(source), Path(target)
     _check_paths(source, target, SUFFIXES, "duckdb")
@@ -59,7 +59,7 @@ def run_duckdb(model: Model, decision: str, source: Path, target: Path, *, progr
         suggestions = lookup_suggestions(lambda q: con.execute(q.sql("duckdb")).fetchone(), model, cases)
         query = compiled(model, decision, cases, suggestions)
         suffix = target.suffix.lower()
-        writer = results_select(query, cases, suffix)
+        writer = results_select(query, cases, suffix, csv_raw=csv_raw)
         with replacing(target) as temporary:
             con.execute(copy_statement(writer, temporary, suffix, cases.delimiter))
             # Read back, not evaluated twice: a scan of the results costs less than a second evaluation.

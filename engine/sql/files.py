@@ -15,6 +15,7 @@ from typing import Any
 from sqlglot import exp
 
 from engine.api import Model
+from engine.batch import FORMULA_TRIGGERS
 from engine.feel import values as V
 from engine.sql import values as S
 from engine.sql.query import RAW, DecisionQuery, SourceInput, suggestions_for
@@ -85,26 +86,51 @@ def summary_select(reader: exp.Expression) -> exp.Select:
     return exp.Select(expressions=counts, from_=exp.From(this=reader))
 
 
-def results_select(query: DecisionQuery, cases: Cases, suffix: str, dialect: str = "duckdb", extra: Sequence[str] = ()) -> exp.Select:  # fmt: skip
-    """The results as the Python engine writes them: echoed inputs, outputs, matched, error."""
+def results_select(query: DecisionQuery, cases: Cases, suffix: str, dialect: str = "duckdb", extra: Sequence[str] = (), csv_raw: bool = False) -> exp.Select:  # fmt: skip
+    """The results as the Python engine writes them: echoed inputs, outputs, matched, error.
+
+    In CSV, text cells that start like a formula get OWASP's ``'`` unless
+    ``csv_raw``, exactly the cells :func:`engine.batch.csv_safe` guards there.
+    """
+    guard = suffix == ".csv" and not csv_raw
     inner = exp.Subquery(this=query.tree, alias=exp.TableAlias(this=S.identifier("#results")))
     columns: list[exp.Expression] = []
     for name in cases.echoed:
-        columns.append(exp.Alias(this=S.column(ECHO + name), alias=S.identifier(name)))
+        echo: exp.Expression = S.column(ECHO + name)
+        if guard:
+            category = cases.inputs[name].category if name in cases.inputs else V.STRING
+            # Python echoes a converted number, boolean or date as a value, not text: only cells left as text are guarded.
+            echo = csv_safe(echo, None if category == V.STRING else S.is_null(S.column(name)))
+        columns.append(exp.Alias(this=echo, alias=S.identifier(name)))
     for name, category in zip(query.outputs, query.categories):
         value: exp.Expression = S.column(name)
         if suffix == ".csv" and (query.lists or category == V.NUMBER):
             # Booleans (true/false), texts and dates are written as the Python engine writes them already.
             value = json_list(value, category, dialect) if query.lists else S.number_text(value)
+        elif guard and category == V.STRING:
+            value = csv_safe(value)
         columns.append(exp.Alias(this=value, alias=S.identifier(name)))
     matched: exp.Expression = S.column("matched")
     if suffix == ".jsonl":
         split = exp.Split(this=matched, expression=S.text(", "))
         matched = S.case([(S.is_null(matched), exp.Cast(this=exp.Array(expressions=[]), to=S.list_type(V.STRING)))], split)
+    error: exp.Expression = S.column("error")
+    if guard:
+        matched, error = csv_safe(matched), csv_safe(error)
     columns.append(exp.Alias(this=matched, alias=S.identifier("matched")))
-    columns.append(exp.Alias(this=S.column("error"), alias=S.identifier("error")))
+    columns.append(exp.Alias(this=error, alias=S.identifier("error")))
     columns += [S.column(n) for n in extra]
     return exp.Select(expressions=columns, from_=exp.From(this=inner))
+
+
+def csv_safe(value: exp.Expression, only_if: exp.Expression | None = None) -> exp.Expression:
+    """:func:`engine.batch.csv_safe` in SQL: ``'`` before a text that a spreadsheet would run as a formula."""
+    first = exp.Substring(this=value, start=exp.Literal.number(1), length=exp.Literal.number(1))
+    nul = exp.Anonymous(this="chr", expressions=[exp.Literal.number(0)])
+    triggers = [S.text(t) for t in FORMULA_TRIGGERS if t != "\0"] + [nul]
+    starts = exp.In(this=first, expressions=triggers)
+    condition = starts if only_if is None else S.all_of(only_if, starts)
+    return S.case([(condition, S.concat(S.text("'"), value))], value)
 
 
 def json_list(value: exp.Expression, category: str | None, dialect: str = "duckdb") -> exp.Expression:

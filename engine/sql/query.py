@@ -438,7 +438,8 @@ class _Builder:
             parts.append(_column_mask(index, value, (1 << count) - 1))
         for position in range(count):
             if dynamic >> position & 1:
-                check = self._rule_predicate(table, position, values, dynamic_only=True)
+                # Cast: a predicate over null inputs may fold to a bare NULL, which Spark's CASE refuses as untyped.
+                check = exp.Cast(this=self._rule_predicate(table, position, values, dynamic_only=True), to=exp.DataType.build("BOOLEAN"))  # fmt: skip
                 keep = S.case([(check, _bigint((1 << count) - 1))], _bigint(((1 << count) - 1) & ~(1 << position)))
                 parts.append(keep)
         mask: exp.Expression = parts[0] if parts else _bigint((1 << count) - 1)

@@ -57,7 +57,7 @@ def spark_session(master: str | None = None) -> Any:
     return session
 
 
-def run_spark(model: Model, decision: str, source: Path, target: Path, *, master: str | None = None, progress: bool = False, session: Any = None) -> Summary:  # fmt: skip
+def run_spark(model: Model, decision: str, source: Path, target: Path, *, master: str | None = None, progress: bool = False, session: Any = None, csv_raw: bool = False) -> Summary:  # fmt: skip
     """Evaluate ``decision`` for every case in ``source`` into ``target`` on Spark."""
     source, target = Path(source), Path(target)
     _check_paths(source, target, SUFFIXES, "spark")
@@ -69,7 +69,7 @@ def run_spark(model: Model, decision: str, source: Path, target: Path, *, master
         suggestions = lookup_suggestions(lambda q: _first_row(spark.sql(q.sql("spark"))), model, cases)
         query = _compiled(model, decision, cases, suggestions, [ROW])
         suffix = target.suffix.lower()
-        results = spark.sql(results_select(query, cases, suffix, "spark", extra=[ROW]).sql("spark"))
+        results = spark.sql(results_select(query, cases, suffix, "spark", extra=[ROW], csv_raw=csv_raw).sql("spark"))
         results = results.orderBy(ROW).drop(ROW)
         with replacing(target) as temporary:
             counts = _write(spark, results, temporary, suffix, cases.delimiter)
