@@ -41,7 +41,26 @@ for _agg in Aggregator:
     HIT_POLICIES["C" + _agg.value] = (HitPolicy.COLLECT, _agg)
     HIT_POLICIES["COLLECT " + _agg.name] = (HitPolicy.COLLECT, _agg)
     HIT_POLICIES["C " + _agg.name] = (HitPolicy.COLLECT, _agg)
-VALID_POLICIES = "U, A, P, F, R, O, C, C+, C<, C>, C# (or UNIQUE, ANY, PRIORITY, FIRST, RULE ORDER, OUTPUT ORDER, COLLECT, COLLECT SUM/MIN/MAX/COUNT)"
+# Analysts here write Swedish; each synonym means exactly its English letter.
+SWEDISH_POLICIES = {
+    "UNIK": HitPolicy.UNIQUE,
+    "NÅGON": HitPolicy.ANY,
+    "PRIORITET": HitPolicy.PRIORITY,
+    "FÖRSTA": HitPolicy.FIRST,
+    "REGELORDNING": HitPolicy.RULE_ORDER,
+    "UTDATAORDNING": HitPolicy.OUTPUT_ORDER,
+    "SAMLA": HitPolicy.COLLECT,
+}
+SWEDISH_AGGREGATORS = {"SUMMA": Aggregator.SUM, "MIN": Aggregator.MIN, "MAX": Aggregator.MAX, "ANTAL": Aggregator.COUNT}
+for _word, _policy in SWEDISH_POLICIES.items():
+    HIT_POLICIES[_word] = (_policy, None)
+for _word, _agg in SWEDISH_AGGREGATORS.items():
+    HIT_POLICIES["SAMLA " + _word] = (HitPolicy.COLLECT, _agg)
+VALID_POLICIES = (
+    "U, A, P, F, R, O, C, C+, C<, C>, C# (or UNIQUE, ANY, PRIORITY, FIRST, RULE ORDER, OUTPUT ORDER, COLLECT,"
+    " COLLECT SUM/MIN/MAX/COUNT; in Swedish UNIK, NÅGON, PRIORITET, FÖRSTA, REGELORDNING, UTDATAORDNING, SAMLA,"
+    " SAMLA SUMMA/MIN/MAX/ANTAL)"
+)
 
 _KINDS = {
     "input": "input", "indata": "input",

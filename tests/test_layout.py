@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from helpers_core import codes, decision, load_sheets, only, read_sheets
 
 from engine.diagnostics import Severity
@@ -102,6 +103,27 @@ def test_unknown_hit_policy_dt002(tmp_path):
     assert str(dt002.location) == "d!A2"
     assert dt002.message == "`X` is not a hit policy"
     assert "C+" in dt002.hint
+    assert "FÖRSTA" in dt002.hint and "SAMLA SUMMA" in dt002.hint  # both languages offered
+
+
+@pytest.mark.parametrize(
+    ("swedish", "english"),
+    [("UNIK", "U"), ("Någon", "A"), ("första", "F"), ("REGELORDNING", "R"), ("SAMLA", "C"), ("SAMLA SUMMA", "C+"), ("samla min", "C<"),
+     ("SAMLA MAX", "C>"), ("SAMLA ANTAL", "C#")],
+)  # fmt: skip
+def test_swedish_hit_policies_mean_their_english_letters(tmp_path, swedish, english):
+    rules = [["R1", "< 5", "1"], ["R2", "> 2", "2"]]
+    sv = read_sheets(tmp_path, {"d": decision("d", swedish, ["x"], ["o"], rules)}, name="sv.xlsx")
+    en = read_sheets(tmp_path, {"d": decision("d", english, ["x"], ["o"], rules)}, name="en.xlsx")
+    assert not codes(sv.diagnostics)
+    (sv_table,), (en_table,) = [t.table for t in sv.tables], [t.table for t in en.tables]
+    assert (sv_table.hit_policy, sv_table.aggregator) == (en_table.hit_policy, en_table.aggregator)
+
+
+@pytest.mark.parametrize(("swedish", "english"), [("PRIORITET", HitPolicy.PRIORITY), ("UTDATAORDNING", HitPolicy.OUTPUT_ORDER)])
+def test_swedish_ranked_policies(tmp_path, swedish, english):
+    (table,) = read_grids((Sheet("d", decision("d", swedish, ["x"], ["o"], [["R1", "-", "1"]])),), "book.xlsx").tables
+    assert table.hit_policy is english
 
 
 def test_unknown_column_kind_dt003(tmp_path):
