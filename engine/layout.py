@@ -56,10 +56,10 @@ for _word, _policy in SWEDISH_POLICIES.items():
     HIT_POLICIES[_word] = (_policy, None)
 for _word, _agg in SWEDISH_AGGREGATORS.items():
     HIT_POLICIES["SAMLA " + _word] = (HitPolicy.COLLECT, _agg)
+# The Swedish half of the hint is read off the tables above, so a new synonym is offered as soon as it is accepted.
 VALID_POLICIES = (
     "U, A, P, F, R, O, C, C+, C<, C>, C# (or UNIQUE, ANY, PRIORITY, FIRST, RULE ORDER, OUTPUT ORDER, COLLECT,"
-    " COLLECT SUM/MIN/MAX/COUNT; in Swedish UNIK, NÅGON, PRIORITET, FÖRSTA, REGELORDNING, UTDATAORDNING, SAMLA,"
-    " SAMLA SUMMA/MIN/MAX/ANTAL)"
+    f" COLLECT SUM/MIN/MAX/COUNT; in Swedish {', '.join(SWEDISH_POLICIES)}, SAMLA {'/'.join(SWEDISH_AGGREGATORS)})"
 )
 
 _KINDS = {
